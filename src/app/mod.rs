@@ -1,0 +1,1 @@
+//! The reader's state machine: State, Action (user intent), Msg (facts from workers), update() → effects. No I/O.

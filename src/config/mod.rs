@@ -1,0 +1,1 @@
+//! Configuration: load and validate (errors name file and line), embedded defaults.

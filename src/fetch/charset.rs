@@ -1,0 +1,1 @@
+//! Charset pipeline: BOM, then HTTP charset, then XML prolog / HTML meta, then detection. Pure.

@@ -1,0 +1,2 @@
+//! The tidings binary: parse the command line and run.
+fn main() {}

@@ -1,0 +1,1 @@
+//! Bytes → ParsedFeed: feeds (RSS, Atom, JSON Feed), pages, APIs. Pure and synchronous.

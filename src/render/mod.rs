@@ -1,0 +1,1 @@
+//! HTML → styled lines at a width, numbered links, and the one sanitiser for network text. Pure.

@@ -1,0 +1,1 @@
+//! Drawing: one file per pane, status line and help; widgets draw from a read-only view of State.
