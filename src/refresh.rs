@@ -1,1 +1,222 @@
 //! A refresh: fetch each source, parse, store, and report per-source outcomes as they finish.
+//! One failed source never stops the others and never deletes what was stored.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use futures::StreamExt;
+use sha2::{Digest, Sha256};
+use tokio::sync::mpsc::UnboundedSender;
+use url::Url;
+
+use crate::fetch::{Conditional, FetchOutcome, Fetched, Fetcher};
+use crate::model::{ParsedFeed, SourceId, SourceKind, UpsertCounts};
+use crate::render::sanitize::clean_line;
+use crate::store::{StoreHandle, Validators};
+
+/// Everything a refresh shares: the fetcher and the store thread.
+pub struct RefreshContext {
+    pub fetcher: Fetcher,
+    pub store: StoreHandle,
+}
+
+/// One source to refresh, as the store knows it.
+#[derive(Debug, Clone)]
+pub struct SourceTarget {
+    pub id: SourceId,
+    pub name: String,
+    pub url: Url,
+    pub kind: SourceKind,
+}
+
+/// What happened to one source.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceOutcome {
+    /// New content was parsed and stored.
+    Stored(UpsertCounts),
+    /// 304, or the same bytes as last time: nothing parsed, nothing written.
+    Unchanged,
+    /// A one-line error; stored articles are untouched.
+    Failed(String),
+}
+
+/// One source finished.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceReport {
+    pub source: SourceId,
+    pub name: String,
+    pub outcome: SourceOutcome,
+}
+
+/// The totals of a whole refresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RefreshSummary {
+    pub total: usize,
+    pub ok: usize,
+    pub failed: usize,
+    pub new_articles: usize,
+    pub updated_articles: usize,
+}
+
+impl RefreshSummary {
+    fn add(&mut self, outcome: &SourceOutcome) {
+        match outcome {
+            SourceOutcome::Stored(counts) => {
+                self.ok += 1;
+                self.new_articles += counts.new;
+                self.updated_articles += counts.updated;
+            }
+            SourceOutcome::Unchanged => self.ok += 1,
+            SourceOutcome::Failed(_) => self.failed += 1,
+        }
+    }
+}
+
+/// Progress of a refresh, in order: `Started`, one `SourceDone` per source, `Finished`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RefreshEvent {
+    Started { total: usize },
+    SourceDone(SourceReport),
+    Finished(RefreshSummary),
+}
+
+/// Refreshes every target, at most the fetcher's concurrency at once, reporting each as it ends.
+/// A closed `events` receiver does not stop the refresh: what was fetched is still stored.
+pub async fn run(
+    ctx: Arc<RefreshContext>,
+    targets: Vec<SourceTarget>,
+    events: UnboundedSender<RefreshEvent>,
+) -> RefreshSummary {
+    let mut summary = RefreshSummary {
+        total: targets.len(),
+        ..RefreshSummary::default()
+    };
+    let _ = events.send(RefreshEvent::Started {
+        total: targets.len(),
+    });
+    let width = ctx.fetcher.config().concurrency.max(1);
+    let mut reports = futures::stream::iter(targets)
+        .map(|target| {
+            let ctx = Arc::clone(&ctx);
+            async move {
+                let outcome = refresh_one(&ctx, &target).await;
+                SourceReport {
+                    source: target.id,
+                    name: target.name,
+                    outcome,
+                }
+            }
+        })
+        .buffer_unordered(width);
+    while let Some(report) = reports.next().await {
+        summary.add(&report.outcome);
+        let _ = events.send(RefreshEvent::SourceDone(report));
+    }
+    let _ = events.send(RefreshEvent::Finished(summary));
+    summary
+}
+
+async fn refresh_one(ctx: &RefreshContext, target: &SourceTarget) -> SourceOutcome {
+    let id = target.id;
+    let outcome = match fetch_and_store(ctx, target).await {
+        Ok(outcome) => outcome,
+        Err(message) => SourceOutcome::Failed(clean_line(&message)),
+    };
+    if let SourceOutcome::Failed(message) = &outcome {
+        tracing::warn!(source = %target.name, url = %target.url, "refresh failed: {message}");
+        let message = message.clone();
+        let recorded = ctx
+            .store
+            .call(move |store| store.record_error(id, &message, Utc::now()))
+            .await;
+        if let Err(err) = recorded.and_then(|r| r) {
+            tracing::error!("cannot record the error of {}: {err}", target.name);
+        }
+    }
+    outcome
+}
+
+async fn fetch_and_store(
+    ctx: &RefreshContext,
+    target: &SourceTarget,
+) -> Result<SourceOutcome, String> {
+    let id = target.id;
+    let stored = ctx
+        .store
+        .call(move |store| store.validators(id))
+        .await
+        .and_then(|r| r)
+        .map_err(|err| err.to_string())?;
+    let conditional = Conditional {
+        etag: stored.etag.clone(),
+        last_modified: stored.last_modified.clone(),
+    };
+    let fetched = match ctx.fetcher.fetch(&target.url, &conditional).await {
+        Ok(FetchOutcome::NotModified) => return mark_unchanged(ctx, id).await,
+        Ok(FetchOutcome::Fetched(fetched)) => fetched,
+        Err(err) => return Err(err.to_string()),
+    };
+    let hash = body_hash(&fetched.bytes);
+    if stored.body_hash.as_deref() == Some(hash.as_str()) {
+        return mark_unchanged(ctx, id).await;
+    }
+    let kind = target.kind;
+    let Fetched {
+        bytes,
+        content_type,
+        final_url,
+        validators,
+    } = fetched;
+    let parsed = tokio::task::spawn_blocking(move || {
+        parse_source(kind, &bytes, content_type.as_deref(), &final_url)
+    })
+    .await
+    .map_err(|err| format!("parser crashed: {err}"))??;
+    let validators = Validators {
+        etag: validators.etag,
+        last_modified: validators.last_modified,
+        body_hash: Some(hash),
+    };
+    let counts = ctx
+        .store
+        .call(move |store| {
+            let now = Utc::now();
+            let counts = store.upsert_articles(id, &parsed.articles, now)?;
+            store.record_fetched(id, &validators, parsed.title.as_deref(), now)?;
+            Ok::<_, crate::store::StoreError>(counts)
+        })
+        .await
+        .and_then(|r| r)
+        .map_err(|err| format!("cannot store: {err}"))?;
+    Ok(SourceOutcome::Stored(counts))
+}
+
+async fn mark_unchanged(ctx: &RefreshContext, id: SourceId) -> Result<SourceOutcome, String> {
+    ctx.store
+        .call(move |store| store.record_unchanged(id, Utc::now()))
+        .await
+        .and_then(|r| r)
+        .map_err(|err| err.to_string())?;
+    Ok(SourceOutcome::Unchanged)
+}
+
+/// Parses fetched bytes by the source's kind.
+pub fn parse_source(
+    kind: SourceKind,
+    bytes: &[u8],
+    content_type: Option<&str>,
+    base: &Url,
+) -> Result<ParsedFeed, String> {
+    match kind {
+        SourceKind::Feed => {
+            crate::parse::parse_feed(bytes, content_type, Some(base)).map_err(|e| e.to_string())
+        }
+        other => Err(format!("{} sources are not supported yet", other.as_str())),
+    }
+}
+
+/// A stable hash of a body, for servers that send no validators.
+pub fn body_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}

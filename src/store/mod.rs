@@ -1,1 +1,244 @@
 //! SQLite storage: schema and migrations, upserts, list windows, search. One thread owns the connection.
+//!
+//! Nothing outside this module touches rusqlite. Times are stored as Unix microseconds (UTC);
+//! list sorting by date uses `sort_date = COALESCE(published, first_seen)`, kept in a column so it
+//! can be indexed. Per-source article/unread/starred counters are kept by triggers, so counts never
+//! scan the articles table.
+
+mod articles;
+mod query;
+mod retention;
+mod schema;
+mod search;
+mod sources;
+mod worker;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags};
+
+use crate::model::{ArticleId, SourceId, SourceKind};
+
+pub use search::plain_text;
+pub use worker::StoreHandle;
+
+/// Everything that can go wrong in the store, with the SQL context or path it happened at.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create data directory {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("database {0} is locked by another process")]
+    Locked(PathBuf),
+    #[error(
+        "database schema version {found} is newer than this tidings supports ({supported}); upgrade tidings"
+    )]
+    NewerSchema { found: i64, supported: i64 },
+    #[error("database migration to schema version {version} failed: {source}")]
+    Migration {
+        version: i64,
+        source: rusqlite::Error,
+    },
+    #[error("database error while {context}: {source}")]
+    Sql {
+        context: &'static str,
+        source: rusqlite::Error,
+    },
+    #[error("no source with id {}", .0.0)]
+    NoSuchSource(SourceId),
+    #[error("no article with id {}", .0.0)]
+    NoSuchArticle(ArticleId),
+    #[error("cannot encode {what}: {source}")]
+    Encode {
+        what: &'static str,
+        source: serde_json::Error,
+    },
+    #[error("the store thread has stopped")]
+    Closed,
+}
+
+/// Adds a short description of what was being done to a rusqlite error.
+pub(crate) trait SqlContext<T> {
+    fn ctx(self, context: &'static str) -> Result<T, StoreError>;
+}
+
+impl<T> SqlContext<T> for rusqlite::Result<T> {
+    fn ctx(self, context: &'static str) -> Result<T, StoreError> {
+        self.map_err(|source| StoreError::Sql { context, source })
+    }
+}
+
+/// A source as the config describes it; `sync_sources` maps these to rows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SourceSpec {
+    pub url: String,
+    /// The configured name; `None` shows the feed's own title, else the URL.
+    pub name: Option<String>,
+    pub kind: SourceKind,
+    pub categories: Vec<String>,
+}
+
+/// What a conditional GET needs from the previous fetch.
+#[derive(Default, Clone, Debug, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub body_hash: Option<String>,
+}
+
+/// Which read articles may be deleted. Starred and unread articles are always kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetentionPolicy {
+    /// Read articles older than this (by publish date, else first seen) may go.
+    pub max_age_days: u32,
+    /// The newest this many articles of each source always stay.
+    pub keep_per_source: u32,
+}
+
+impl Default for RetentionPolicy {
+    fn default() -> Self {
+        RetentionPolicy {
+            max_age_days: 90,
+            keep_per_source: 500,
+        }
+    }
+}
+
+/// The article database. Not `Sync`: one thread owns it (see [`StoreHandle`]).
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    /// A database written by a newer tidings is refused with [`StoreError::NewerSchema`] and not
+    /// written to.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Store::setup(conn, true).map_err(|e| locked_at(e, path))
+    }
+
+    /// A private in-memory database, for tests and `--demo`-like throwaway runs.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
+            path: PathBuf::from(":memory:"),
+            source,
+        })?;
+        Store::setup(conn, false)
+    }
+
+    fn setup(conn: Connection, wal: bool) -> Result<Store, StoreError> {
+        conn.busy_timeout(Duration::from_secs(5))
+            .ctx("setting the busy timeout")?;
+        // Read-only check first: a newer database must not even get its journal mode changed.
+        schema::refuse_newer(&conn)?;
+        if wal {
+            let mode: String = conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+                .ctx("switching to WAL mode")?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                tracing::warn!(mode, "SQLite did not switch to WAL mode");
+            }
+        }
+        conn.execute_batch(
+            "PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA temp_store = MEMORY;
+             PRAGMA cache_size = -32000;",
+        )
+        .ctx("setting connection pragmas")?;
+        conn.set_prepared_statement_cache_capacity(64);
+        let mut store = Store { conn };
+        schema::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// The SQLite journal mode in use (`wal` for file databases).
+    pub fn journal_mode(&self) -> Result<String, StoreError> {
+        self.conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .ctx("reading the journal mode")
+    }
+
+    /// The schema version this build writes.
+    pub fn schema_version() -> i64 {
+        schema::CURRENT_VERSION
+    }
+}
+
+/// Busy/locked errors while opening become [`StoreError::Locked`] with the path.
+fn locked_at(error: StoreError, path: &Path) -> StoreError {
+    let source = match &error {
+        StoreError::Sql { source, .. } | StoreError::Migration { source, .. } => source,
+        _ => return error,
+    };
+    match source.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            StoreError::Locked(path.to_path_buf())
+        }
+        _ => error,
+    }
+}
+
+pub(crate) fn to_micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+pub(crate) fn from_micros(v: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(v).unwrap_or_default()
+}
+
+/// 64-bit FNV-1a: stable across builds (unlike std's hasher), used for change detection and keys.
+#[derive(Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Fnv {
+    pub(crate) fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    pub(crate) fn bytes(mut self, data: &[u8]) -> Fnv {
+        for b in data {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        self
+    }
+
+    /// A field, length-prefixed so that ("ab","c") and ("a","bc") differ; `None` differs from "".
+    pub(crate) fn field(self, value: Option<&str>) -> Fnv {
+        match value {
+            None => self.bytes(&[0]),
+            Some(v) => self
+                .bytes(&[1])
+                .bytes(&(v.len() as u64).to_le_bytes())
+                .bytes(v.as_bytes()),
+        }
+    }
+
+    pub(crate) fn finish(self) -> i64 {
+        i64::from_le_bytes(self.0.to_le_bytes())
+    }
+}

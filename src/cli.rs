@@ -1,1 +1,0 @@
-//! Command-line definitions and the headless commands.

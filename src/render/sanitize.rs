@@ -1,0 +1,169 @@
+//! The one sanitiser for text from the network: strips control characters, terminal escape
+//! sequences, bidi overrides and invisible tricks before anything is stored or drawn. Pure; knows
+//! nothing about HTML, the store or the terminal.
+
+use std::borrow::Cow;
+
+const ESC: char = '\u{1b}';
+const BEL: char = '\u{07}';
+const CAN: char = '\u{18}';
+const SUB: char = '\u{1a}';
+/// 8-bit String Terminator.
+const ST8: char = '\u{9c}';
+
+/// True for every character [`clean`] never lets through.
+///
+/// C0 controls other than `\n` and `\t`, DEL, C1 controls, bidirectional embeddings, overrides,
+/// isolates and marks, and invisible characters that only serve to hide or split text.
+pub fn is_forbidden(c: char) -> bool {
+    match c {
+        '\n' | '\t' => false,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
+        // Bidi: ALM, LRM/RLM, LRE..RLO, LRI..PDI.
+        '\u{061c}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => true,
+        // Zero width space, word joiner, invisible operators, deprecated format controls, BOM.
+        '\u{200b}' | '\u{2060}'..='\u{2064}' | '\u{206a}'..='\u{206f}' | '\u{feff}' => true,
+        // Interlinear annotation controls: they hide text in some renderers.
+        '\u{fff9}'..='\u{fffb}' => true,
+        _ => false,
+    }
+}
+
+/// Characters that [`clean`] rewrites rather than drops.
+fn is_rewritten(c: char) -> bool {
+    // LINE SEPARATOR and PARAGRAPH SEPARATOR become plain newlines.
+    matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Removes C0 controls except '\n' and '\t', DEL, C1 controls (U+0080–U+009F), whole ANSI escape
+/// sequences (ESC [ … final byte CSI, ESC ] … BEL/ST OSC incl. OSC 8/52, ESC P/X/^/_ … ST, two-byte
+/// ESC x, and the 8-bit forms CSI U+009B, OSC U+009D etc. with their payloads), bidirectional
+/// overrides/isolates (U+202A–U+202E, U+2066–U+2069, U+200E/U+200F, U+061C) and zero-width tricks
+/// that aren't needed for text (U+200B, U+2060, U+FEFF; U+200D ZWJ is kept for emoji).
+/// U+2028/U+2029 become '\n'. Borrows when nothing changes.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    let Some(first) = text.find(|c: char| is_forbidden(c) || is_rewritten(c)) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..first]);
+    let mut chars = text[first..].chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            ESC => skip_escape(&mut chars),
+            // 8-bit CSI.
+            '\u{9b}' => skip_csi(&mut chars),
+            // 8-bit DCS, SOS, OSC, PM, APC: a string up to a terminator.
+            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            c if is_rewritten(c) => out.push('\n'),
+            c if is_forbidden(c) => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Same as [`clean`], but also turns '\n', '\t' and every other whitespace run into one space and
+/// trims the ends: for one-line fields (titles, names, errors).
+pub fn clean_line(text: &str) -> String {
+    let cleaned = clean(text);
+    let mut out = String::with_capacity(cleaned.len());
+    for word in cleaned.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+/// After an ESC: drop the whole sequence it starts.
+fn skip_escape(chars: &mut Chars<'_>) {
+    match chars.peek().copied() {
+        Some('[') => {
+            chars.next();
+            skip_csi(chars);
+        }
+        Some(']' | 'P' | 'X' | '^' | '_') => {
+            chars.next();
+            skip_string(chars);
+        }
+        // nF sequences: intermediates (0x20–0x2F) then one final byte (0x30–0x7E).
+        Some(' '..='/') => {
+            while chars.next_if(|c| matches!(c, ' '..='/')).is_some() {}
+            chars.next_if(|c| matches!(c, '0'..='~'));
+        }
+        // Two-byte escapes (Fp, Fe, Fs): ESC 7, ESC c, ESC \ …
+        Some('0'..='~') => {
+            chars.next();
+        }
+        // A lone ESC (end of text, control, non-ASCII): drop just the ESC.
+        _ => {}
+    }
+}
+
+/// After a CSI introducer: parameters (0x30–0x3F), intermediates (0x20–0x2F), one final byte
+/// (0x40–0x7E). Anything else ends the sequence early and is processed as text.
+fn skip_csi(chars: &mut Chars<'_>) {
+    while chars.next_if(|c| matches!(c, '0'..='?')).is_some() {}
+    while chars.next_if(|c| matches!(c, ' '..='/')).is_some() {}
+    chars.next_if(|c| matches!(c, '@'..='~'));
+}
+
+/// After an OSC/DCS/SOS/PM/APC introducer: everything up to BEL, ST (ESC \ or U+009C), CAN or
+/// SUB. Another ESC ends the string too (as in a terminal), and starts a new sequence.
+fn skip_string(chars: &mut Chars<'_>) {
+    while let Some(&c) = chars.peek() {
+        match c {
+            BEL | ST8 | CAN | SUB => {
+                chars.next();
+                return;
+            }
+            ESC => {
+                chars.next();
+                // ESC \ is the terminator; any other ESC starts a sequence of its own.
+                skip_escape(chars);
+                return;
+            }
+            _ => {
+                chars.next();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn borrows_clean_text() {
+        assert!(matches!(clean("héllo\n\tworld 你好 👨‍👩‍👧"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn strips_sequences() {
+        assert_eq!(clean("a\x1b[1;31mred\x1b[0m b"), "ared b");
+        assert_eq!(clean("x\x1b]0;title\x07y"), "xy");
+        assert_eq!(
+            clean("x\x1b]8;;http://e\x1b\\link\x1b]8;;\x1b\\y"),
+            "xlinky"
+        );
+        assert_eq!(clean("x\u{9b}2Jy"), "xy");
+        assert_eq!(clean("x\x1b(By"), "xy");
+        assert_eq!(clean("x\x1b"), "x");
+        assert_eq!(clean("a\u{202e}b\u{200b}c\u{200d}d"), "abc\u{200d}d");
+        assert_eq!(clean("a\r\nb"), "a\nb");
+    }
+
+    #[test]
+    fn line() {
+        assert_eq!(clean_line("  a\n\tb \u{2028} c\x1b[2J "), "a b c");
+    }
+}
