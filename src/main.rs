@@ -1,2 +1,2 @@
-//! The tidings binary: parse the command line and run.
+//! The tidings binary (being wired).
 fn main() {}
