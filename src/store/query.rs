@@ -1,0 +1,213 @@
+//! List windows, counts and bulk marking for an `ArticleQuery`.
+//!
+//! A window is an index range scan in sort order that stops after `offset + limit` rows; the
+//! window's ids are selected first and joined to their rows and source names after, so skipped
+//! rows are never read. Windows past the middle of a list are read from the other end (reversed),
+//! so paging to the end of a million articles stays cheap. Counts come from the per-source
+//! counters when the view allows it, else from a `COUNT(*)` over an index.
+
+use rusqlite::params_from_iter;
+use rusqlite::types::Value;
+
+use super::sources::SOURCE_NAME_SQL;
+use super::{SqlContext, Store, StoreError, from_micros, search};
+use crate::model::{ArticleId, ArticleQuery, ArticleRow, ArticleView, SortOrder, SourceId};
+
+/// Below this offset a window is always read from the top; above, the count decides.
+const REVERSE_MIN_OFFSET: usize = 2_000;
+
+/// A WHERE clause over `articles a` and its parameters.
+struct Filter {
+    clauses: Vec<&'static str>,
+    params: Vec<Value>,
+}
+
+impl Filter {
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            "1".to_owned()
+        } else {
+            self.clauses.join(" AND ")
+        }
+    }
+}
+
+fn order_by(sort: SortOrder, descending: bool) -> String {
+    let d = if descending { "DESC" } else { "ASC" };
+    match sort {
+        SortOrder::Date => format!("a.sort_date {d}, a.id {d}"),
+        SortOrder::Views => format!("a.views {d}, a.sort_date {d}, a.id {d}"),
+        SortOrder::Score => format!("a.score {d}, a.sort_date {d}, a.id {d}"),
+    }
+}
+
+impl Store {
+    fn filter(&self, q: &ArticleQuery) -> Result<Filter, StoreError> {
+        let mut f = Filter {
+            clauses: Vec::new(),
+            params: Vec::new(),
+        };
+        let mut unread = q.unread_only;
+        match &q.view {
+            ArticleView::All => {}
+            ArticleView::Unread => unread = true,
+            ArticleView::Starred => f.clauses.push("a.starred = 1"),
+            ArticleView::Category(name) => {
+                f.clauses.push(
+                    "a.source_id IN (SELECT source_id FROM source_categories WHERE category = ?)",
+                );
+                f.params.push(Value::Text(name.clone()));
+            }
+            ArticleView::Source(id) => {
+                f.clauses.push("a.source_id = ?");
+                f.params.push(Value::Integer(id.0));
+            }
+            ArticleView::Search(text) => {
+                if let Some((clause, params)) = search::predicate(text) {
+                    f.clauses.push(clause);
+                    f.params.extend(params);
+                }
+            }
+        }
+        if unread {
+            // Literal `a.read = 0` so the partial unread indexes apply.
+            f.clauses.push("a.read = 0");
+        }
+        if self.has_inactive_articles()? {
+            f.clauses
+                .push("a.source_id NOT IN (SELECT id FROM sources WHERE active = 0)");
+        }
+        Ok(f)
+    }
+
+    /// One window of the list described by `q`, in its sort order.
+    pub fn list_articles(&self, q: &ArticleQuery) -> Result<Vec<ArticleRow>, StoreError> {
+        if q.limit == 0 {
+            return Ok(Vec::new());
+        }
+        if q.offset > REVERSE_MIN_OFFSET {
+            let total = self.count_articles(q)?;
+            if q.offset >= total {
+                return Ok(Vec::new());
+            }
+            if q.offset > total / 2 {
+                let end = q.offset.saturating_add(q.limit).min(total);
+                let mut rows = self.window(q, false, end - q.offset, total - end)?;
+                rows.reverse();
+                return Ok(rows);
+            }
+        }
+        self.window(q, true, q.limit, q.offset)
+    }
+
+    fn window(
+        &self,
+        q: &ArticleQuery,
+        descending: bool,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<ArticleRow>, StoreError> {
+        let filter = self.filter(q)?;
+        let order = order_by(q.sort, descending);
+        let sql = format!(
+            "SELECT a.id, a.source_id, {SOURCE_NAME_SQL}, a.title, a.link, a.published,
+                    a.views, a.score, a.comments, a.read, a.starred
+               FROM (SELECT a.id FROM articles a WHERE {where_} ORDER BY {order} LIMIT ? OFFSET ?) w
+               JOIN articles a ON a.id = w.id
+               JOIN sources s ON s.id = a.source_id
+              ORDER BY {order}",
+            where_ = filter.sql(),
+        );
+        let mut params = filter.params;
+        params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        params.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
+        let mut stmt = self
+            .conn
+            .prepare_cached(&sql)
+            .ctx("preparing an article window")?;
+        let rows = stmt
+            .query_map(params_from_iter(params), |r| {
+                Ok(ArticleRow {
+                    id: ArticleId(r.get(0)?),
+                    source_id: SourceId(r.get(1)?),
+                    source_name: r.get(2)?,
+                    title: r.get(3)?,
+                    link: r.get(4)?,
+                    published: r.get::<_, Option<i64>>(5)?.map(from_micros),
+                    views: r.get(6)?,
+                    score: r.get(7)?,
+                    comments: r.get(8)?,
+                    read: r.get(9)?,
+                    starred: r.get(10)?,
+                })
+            })
+            .ctx("reading an article window")?;
+        rows.collect::<Result<_, _>>().ctx("reading an article row")
+    }
+
+    /// How many articles the list described by `q` has (offset and limit ignored).
+    pub fn count_articles(&self, q: &ArticleQuery) -> Result<usize, StoreError> {
+        let unread = q.unread_only || q.view == ArticleView::Unread;
+        let counter = if unread {
+            "unread_count"
+        } else {
+            "article_count"
+        };
+        let (sql, params): (String, Vec<Value>) = match &q.view {
+            ArticleView::All | ArticleView::Unread => (
+                format!("SELECT COALESCE(SUM({counter}), 0) FROM sources WHERE active = 1"),
+                Vec::new(),
+            ),
+            ArticleView::Starred if !unread => (
+                "SELECT COALESCE(SUM(starred_count), 0) FROM sources WHERE active = 1".to_owned(),
+                Vec::new(),
+            ),
+            ArticleView::Category(name) => (
+                format!(
+                    "SELECT COALESCE(SUM(s.{counter}), 0)
+                       FROM source_categories c JOIN sources s ON s.id = c.source_id
+                      WHERE c.category = ? AND s.active = 1"
+                ),
+                vec![Value::Text(name.clone())],
+            ),
+            ArticleView::Source(id) => (
+                format!(
+                    "SELECT COALESCE(SUM({counter}), 0) FROM sources WHERE id = ? AND active = 1"
+                ),
+                vec![Value::Integer(id.0)],
+            ),
+            ArticleView::Starred | ArticleView::Search(_) => {
+                let filter = self.filter(q)?;
+                (
+                    format!("SELECT COUNT(*) FROM articles a WHERE {}", filter.sql()),
+                    filter.params,
+                )
+            }
+        };
+        let count: i64 = self
+            .conn
+            .prepare_cached(&sql)
+            .ctx("preparing an article count")?
+            .query_row(params_from_iter(params), |r| r.get(0))
+            .ctx("counting articles")?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// Marks every unread article of the list described by `q` read (offset and limit ignored).
+    /// Returns how many changed.
+    pub fn mark_all_read(&mut self, q: &ArticleQuery) -> Result<usize, StoreError> {
+        let unread_query = ArticleQuery {
+            unread_only: true,
+            ..q.clone()
+        };
+        let filter = self.filter(&unread_query)?;
+        let sql = format!(
+            "UPDATE articles SET read = 1
+              WHERE id IN (SELECT a.id FROM articles a WHERE {})",
+            filter.sql()
+        );
+        self.conn
+            .execute(&sql, params_from_iter(filter.params))
+            .ctx("marking articles read")
+    }
+}

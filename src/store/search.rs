@@ -1,0 +1,163 @@
+//! Full-text search support: the plain text indexed for an article, and the SQL predicate for a
+//! search view (FTS5 trigram `MATCH` for 3+ characters, `LIKE` under 3, e.g. a 2-character
+//! Chinese word).
+
+use rusqlite::types::Value;
+
+/// The text of an HTML fragment for indexing: tags removed (script/style with their content),
+/// common entities decoded, whitespace collapsed. Cheap and approximate by design.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        push_text(&mut out, &rest[..lt]);
+        let tag = &rest[lt..];
+        let end = tag.find('>').map_or(tag.len(), |i| i + 1);
+        let name: String = tag[1..end.min(tag.len())]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        rest = &tag[end..];
+        if name == "script" || name == "style" {
+            let close = format!("</{name}");
+            rest = match find_ascii_ci(rest, &close) {
+                Some(i) => rest[i..].find('>').map_or("", |j| &rest[i + j + 1..]),
+                None => "",
+            };
+        }
+        out.push(' ');
+    }
+    push_text(&mut out, rest);
+    collapse_whitespace(&out)
+}
+
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// Appends text with entities decoded.
+fn push_text(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let semi = tail[..tail.len().min(12)].find(';');
+        let decoded = semi.and_then(|i| decode_entity(&tail[1..i]).map(|c| (c, i + 1)));
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &tail[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+fn decode_entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(code);
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        "hellip" => '…',
+        "mdash" => '—',
+        "ndash" => '–',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        _ => return None,
+    })
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The text indexed for an article: summary and content as plain text.
+pub(crate) fn article_text(summary: Option<&str>, content: Option<&str>) -> String {
+    let summary = summary.map(plain_text).unwrap_or_default();
+    let content = content.map(plain_text).unwrap_or_default();
+    if content.is_empty() || content.contains(&summary) {
+        if content.is_empty() { summary } else { content }
+    } else if summary.is_empty() {
+        content
+    } else {
+        format!("{summary} {content}")
+    }
+}
+
+/// The predicate selecting articles that match `text` (`None` when the text is blank, which
+/// matches everything), with its parameters for its `?` placeholders.
+pub(crate) fn predicate(text: &str) -> Option<(&'static str, Vec<Value>)> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if text.chars().count() >= 3 {
+        let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+        Some((
+            "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)",
+            vec![Value::Text(phrase)],
+        ))
+    } else {
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        Some((
+            "a.id IN (SELECT rowid FROM articles_fts
+                       WHERE title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')",
+            vec![Value::Text(pattern.clone()), Value::Text(pattern)],
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_strips_tags_scripts_and_entities() {
+        let html = "<p>Rust &amp; <b>SQLite</b></p><script>var x = '<p>';</script>\n<p>数字&#x4E2D;&#22269;</p>";
+        assert_eq!(plain_text(html), "Rust & SQLite 数字中国");
+    }
+
+    #[test]
+    fn plain_text_keeps_unknown_entities_and_stray_ampersands() {
+        assert_eq!(plain_text("a & b &foo; c"), "a & b &foo; c");
+    }
+
+    #[test]
+    fn article_text_avoids_duplicates() {
+        assert_eq!(
+            article_text(Some("<p>Hi</p>"), Some("<p>Hi there</p>")),
+            "Hi there"
+        );
+        assert_eq!(article_text(Some("A"), Some("B")), "A B");
+        assert_eq!(article_text(None, None), "");
+    }
+}
