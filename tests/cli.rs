@@ -82,7 +82,10 @@ async fn feed_server(feeds: Feeds) -> common::TestServer {
 
 fn feeds(entries: &[(&str, String)]) -> Feeds {
     Arc::new(Mutex::new(
-        entries.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        entries
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
     ))
 }
 
@@ -108,7 +111,10 @@ async fn import_refresh_twice_and_list() {
     .unwrap();
     let (code, out, err) = env.run(&["import", urls.to_str().unwrap()]).await;
     assert_eq!(code, 0, "{out}{err}");
-    assert!(err.contains("exec:"), "a warning names the skipped line: {err}");
+    assert!(
+        err.contains("exec:"),
+        "a warning names the skipped line: {err}"
+    );
 
     let (code, out, err) = env.run(&["refresh"]).await;
     assert_eq!(code, 0, "{out}{err}");
@@ -120,7 +126,10 @@ async fn import_refresh_twice_and_list() {
     assert_eq!(code, 0);
     let second: Vec<_> = server.requests()[3..].to_vec();
     assert_eq!(second.len(), 3);
-    assert!(second.iter().all(|r| r.header("if-none-match").is_some()), "conditional requests");
+    assert!(
+        second.iter().all(|r| r.header("if-none-match").is_some()),
+        "conditional requests"
+    );
     assert_eq!(out.matches(": unchanged").count(), 3, "{out}");
 
     let (code, out, _) = env.run(&["list", "--json"]).await;
@@ -129,7 +138,10 @@ async fn import_refresh_twice_and_list() {
     let items = list.as_array().unwrap();
     assert_eq!(items.len(), 12);
     let alpha = items.iter().find(|a| a["title"] == "alpha item 0").unwrap();
-    assert_eq!(alpha["source_categories"], serde_json::json!(["Tech news", "daily"]));
+    assert_eq!(
+        alpha["source_categories"],
+        serde_json::json!(["Tech news", "daily"])
+    );
     assert_eq!(alpha["link"], "https://example.org/alpha/0");
     assert_eq!(alpha["read"], false);
 
@@ -138,7 +150,9 @@ async fn import_refresh_twice_and_list() {
     {
         let mut store = tidings::store::Store::open(&env.data().join("tidings.db")).unwrap();
         store.set_read(tidings::model::ArticleId(id), true).unwrap();
-        store.set_starred(tidings::model::ArticleId(id), true).unwrap();
+        store
+            .set_starred(tidings::model::ArticleId(id), true)
+            .unwrap();
     }
     feeds.lock().unwrap().insert(
         "/a.xml".into(),
@@ -146,22 +160,39 @@ async fn import_refresh_twice_and_list() {
     );
     let (code, out, _) = env.run(&["refresh"]).await;
     assert_eq!(code, 0);
-    assert!(out.contains("alpha feed: 0 new, 1 updated, 2 unchanged"), "{out}");
-    let (_, out, _) = env.run(&["list", "--json", "--category", "Tech news"]).await;
+    assert!(
+        out.contains("alpha feed: 0 new, 1 updated, 2 unchanged"),
+        "{out}"
+    );
+    let (_, out, _) = env
+        .run(&["list", "--json", "--category", "Tech news"])
+        .await;
     let list: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let alpha = list.as_array().unwrap().iter().find(|a| a["id"] == id).unwrap();
+    let alpha = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap();
     assert_eq!(alpha["read"], true);
     assert_eq!(alpha["starred"], true);
     assert!(alpha["summary"].as_str().unwrap().contains("corrected"));
 
     let (_, out, _) = env.run(&["sources"]).await;
-    assert!(out.trim_end().ends_with("3 sources, 12 articles, 11 unread"), "{out}");
+    assert!(
+        out.trim_end()
+            .ends_with("3 sources, 12 articles, 11 unread"),
+        "{out}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failing_source_keeps_its_articles_and_others_succeed() {
     let env = Env::new();
-    let feeds = feeds(&[("/ok.xml", common::rss("ok", 2)), ("/flaky.xml", common::rss("flaky", 3))]);
+    let feeds = feeds(&[
+        ("/ok.xml", common::rss("ok", 2)),
+        ("/flaky.xml", common::rss("flaky", 3)),
+    ]);
     let server = feed_server(feeds.clone()).await;
     std::fs::write(
         env.config(),
@@ -176,16 +207,30 @@ async fn a_failing_source_keeps_its_articles_and_others_succeed() {
     let (code, out, _) = env.run(&["refresh"]).await;
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("Gone: error: HTTP 404"), "{out}");
-    feeds.lock().unwrap().insert("/flaky.xml".into(), "500".into());
-    feeds.lock().unwrap().insert("/ok.xml".into(), common::rss("ok", 4));
+    feeds
+        .lock()
+        .unwrap()
+        .insert("/flaky.xml".into(), "500".into());
+    feeds
+        .lock()
+        .unwrap()
+        .insert("/ok.xml".into(), common::rss("ok", 4));
     let (code, out, _) = env.run(&["refresh"]).await;
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("Flaky: error: HTTP 500"), "{out}");
     assert!(out.contains("Good: 2 new"), "{out}");
     let (_, out, _) = env.run(&["sources"]).await;
     assert!(out.contains("Flaky  [feed]"), "{out}");
-    assert!(out.lines().any(|l| l.starts_with("Flaky") && l.contains("3 articles") && l.contains("error: HTTP 500")), "{out}");
-    assert!(out.trim_end().ends_with("3 sources, 7 articles, 7 unread"), "{out}");
+    assert!(
+        out.lines().any(|l| l.starts_with("Flaky")
+            && l.contains("3 articles")
+            && l.contains("error: HTTP 500")),
+        "{out}"
+    );
+    assert!(
+        out.trim_end().ends_with("3 sources, 7 articles, 7 unread"),
+        "{out}"
+    );
 
     // Only failures: exit 1.
     let (code, out, _) = env.run(&["refresh", "--source", "Gone"]).await;
@@ -219,14 +264,34 @@ async fn parse_json_has_the_documented_shape() {
     )
     .unwrap();
     let (code, out, err) = env
-        .run(&["parse", path.to_str().unwrap(), "--json", "--base-url", "https://shape.example/feed"])
+        .run(&[
+            "parse",
+            path.to_str().unwrap(),
+            "--json",
+            "--base-url",
+            "https://shape.example/feed",
+        ])
         .await;
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["title"], "Shape & Co");
     assert_eq!(v["language"], "en");
     let a = &v["articles"][0];
-    for key in ["id", "title", "link", "published", "updated", "author", "categories", "summary", "content", "enclosures", "views", "comments", "score"] {
+    for key in [
+        "id",
+        "title",
+        "link",
+        "published",
+        "updated",
+        "author",
+        "categories",
+        "summary",
+        "content",
+        "enclosures",
+        "views",
+        "comments",
+        "score",
+    ] {
         assert!(a.get(key).is_some(), "missing {key}");
     }
     assert_eq!(a["title"], "First bold");
@@ -236,7 +301,12 @@ async fn parse_json_has_the_documented_shape() {
     assert_eq!(a["updated"], serde_json::Value::Null);
     assert_eq!(a["enclosures"][0]["type"], "audio/mpeg");
     assert_eq!(a["enclosures"][0]["length"], 123);
-    assert!(a["summary"].as_str().unwrap().contains("Hello world") || a["summary"].as_str().unwrap().contains("Hello *world*"), "{}", a["summary"]);
+    assert!(
+        a["summary"].as_str().unwrap().contains("Hello world")
+            || a["summary"].as_str().unwrap().contains("Hello *world*"),
+        "{}",
+        a["summary"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -249,7 +319,12 @@ async fn parse_of_an_html_page_names_its_feed() {
     )
     .unwrap();
     let (code, _, err) = env
-        .run(&["parse", path.to_str().unwrap(), "--base-url", "https://blog.example/post"])
+        .run(&[
+            "parse",
+            path.to_str().unwrap(),
+            "--base-url",
+            "https://blog.example/post",
+        ])
         .await;
     assert_eq!(code, 1);
     assert!(err.contains("https://blog.example/feed.xml"), "{err}");
@@ -272,7 +347,8 @@ async fn export_writes_opml_with_folders() {
     let back = env.root.join("back.opml");
     std::fs::write(&back, &out).unwrap();
     let report = tidings::config::import::import_sources(&back, &out).unwrap();
-    let urls: std::collections::BTreeSet<_> = report.sources.iter().map(|s| s.url.clone()).collect();
+    let urls: std::collections::BTreeSet<_> =
+        report.sources.iter().map(|s| s.url.clone()).collect();
     assert_eq!(urls.len(), 2);
     let one: std::collections::BTreeSet<_> = report
         .sources
@@ -280,7 +356,10 @@ async fn export_writes_opml_with_folders() {
         .filter(|s| s.url == "https://one.example/feed")
         .flat_map(|s| s.categories.clone())
         .collect();
-    assert_eq!(one, ["A".to_string(), "B".to_string()].into_iter().collect());
+    assert_eq!(
+        one,
+        ["A".to_string(), "B".to_string()].into_iter().collect()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -48,12 +48,23 @@ async fn etag_gives_304_on_the_second_fetch() {
     })
     .await;
     let f = fetcher(quick());
-    let first = f.fetch(&url(&server.url("/f")), &Conditional::default()).await.unwrap();
-    let FetchOutcome::Fetched(first) = first else { panic!("first fetch must have a body") };
+    let first = f
+        .fetch(&url(&server.url("/f")), &Conditional::default())
+        .await
+        .unwrap();
+    let FetchOutcome::Fetched(first) = first else {
+        panic!("first fetch must have a body")
+    };
     assert_eq!(first.validators.etag.as_deref(), Some("\"v1\""));
-    let second = f.fetch(&url(&server.url("/f")), &first.validators).await.unwrap();
+    let second = f
+        .fetch(&url(&server.url("/f")), &first.validators)
+        .await
+        .unwrap();
     assert!(matches!(second, FetchOutcome::NotModified));
-    let agent = server.requests()[0].header("user-agent").unwrap().to_string();
+    let agent = server.requests()[0]
+        .header("user-agent")
+        .unwrap()
+        .to_string();
     assert!(agent.starts_with("tidings/"), "{agent}");
 }
 
@@ -73,21 +84,33 @@ async fn last_modified_gives_304_on_the_second_fetch() {
     })
     .await;
     let f = fetcher(quick());
-    let FetchOutcome::Fetched(first) =
-        f.fetch(&url(&server.url("/f")), &Conditional::default()).await.unwrap()
+    let FetchOutcome::Fetched(first) = f
+        .fetch(&url(&server.url("/f")), &Conditional::default())
+        .await
+        .unwrap()
     else {
         panic!("first fetch must have a body")
     };
-    let second = f.fetch(&url(&server.url("/f")), &first.validators).await.unwrap();
+    let second = f
+        .fetch(&url(&server.url("/f")), &first.validators)
+        .await
+        .unwrap();
     assert!(matches!(second, FetchOutcome::NotModified));
 }
 
 #[tokio::test]
 async fn gzip_and_brotli_bodies_are_decoded() {
     let text = common::rss("zip", 20);
-    let (gz, br) = (common::gzip(text.as_bytes()), common::brotli(text.as_bytes()));
+    let (gz, br) = (
+        common::gzip(text.as_bytes()),
+        common::brotli(text.as_bytes()),
+    );
     let server = serve(move |req| {
-        let (encoding, data) = if req.path == "/gz" { ("gzip", gz.clone()) } else { ("br", br.clone()) };
+        let (encoding, data) = if req.path == "/gz" {
+            ("gzip", gz.clone())
+        } else {
+            ("br", br.clone())
+        };
         Reply::Full {
             status: 200,
             headers: vec![("Content-Encoding".into(), encoding.into())],
@@ -97,10 +120,17 @@ async fn gzip_and_brotli_bodies_are_decoded() {
     .await;
     let f = fetcher(quick());
     for path in ["/gz", "/br"] {
-        let got = body(f.fetch(&url(&server.url(path)), &Conditional::default()).await.unwrap());
+        let got = body(
+            f.fetch(&url(&server.url(path)), &Conditional::default())
+                .await
+                .unwrap(),
+        );
         assert_eq!(got, text.as_bytes(), "{path}");
     }
-    let accept = server.requests()[0].header("accept-encoding").unwrap_or("").to_string();
+    let accept = server.requests()[0]
+        .header("accept-encoding")
+        .unwrap_or("")
+        .to_string();
     assert!(accept.contains("gzip") && accept.contains("br"), "{accept}");
 }
 
@@ -117,15 +147,23 @@ async fn redirect_chain_is_followed_and_loops_fail() {
     })
     .await;
     let f = fetcher(quick());
-    let FetchOutcome::Fetched(done) =
-        f.fetch(&url(&server.url("/a")), &Conditional::default()).await.unwrap()
+    let FetchOutcome::Fetched(done) = f
+        .fetch(&url(&server.url("/a")), &Conditional::default())
+        .await
+        .unwrap()
     else {
         panic!("chain must end in a body")
     };
     assert_eq!(done.final_url.path(), "/c");
-    let err = f.fetch(&url(&server.url("/loop1")), &Conditional::default()).await.unwrap_err();
+    let err = f
+        .fetch(&url(&server.url("/loop1")), &Conditional::default())
+        .await
+        .unwrap_err();
     assert!(matches!(err, FetchError::Redirect { .. }), "{err:?}");
-    let err = f.fetch(&url(&server.url("/ftp")), &Conditional::default()).await.unwrap_err();
+    let err = f
+        .fetch(&url(&server.url("/ftp")), &Conditional::default())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("ftp"), "{err}");
 }
 
@@ -157,11 +195,20 @@ async fn error_statuses_name_the_status() {
     })
     .await;
     let f = fetcher(quick());
-    let err = f.fetch(&url(&server.url("/404")), &Conditional::default()).await.unwrap_err();
+    let err = f
+        .fetch(&url(&server.url("/404")), &Conditional::default())
+        .await
+        .unwrap_err();
     assert!(err.to_string().starts_with("HTTP 404"), "{err}");
-    let err = f.fetch(&url(&server.url("/500")), &Conditional::default()).await.unwrap_err();
+    let err = f
+        .fetch(&url(&server.url("/500")), &Conditional::default())
+        .await
+        .unwrap_err();
     assert!(err.to_string().starts_with("HTTP 500"), "{err}");
-    let err = f.fetch(&url(&server.url("/429")), &Conditional::default()).await.unwrap_err();
+    let err = f
+        .fetch(&url(&server.url("/429")), &Conditional::default())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("retry after 120"), "{err}");
 }
 
@@ -169,9 +216,9 @@ async fn error_statuses_name_the_status() {
 async fn bodies_over_the_cap_are_refused() {
     let server = serve(|req| match req.path.as_str() {
         // Declared too large: refused before reading.
-        "/declared" => Reply::Raw(
-            b"HTTP/1.1 200 OK\r\nContent-Length: 10000000000\r\n\r\nshort".to_vec(),
-        ),
+        "/declared" => {
+            Reply::Raw(b"HTTP/1.1 200 OK\r\nContent-Length: 10000000000\r\n\r\nshort".to_vec())
+        }
         // Chunked, no length: stopped while streaming.
         _ => {
             let mut raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
@@ -185,10 +232,19 @@ async fn bodies_over_the_cap_are_refused() {
         }
     })
     .await;
-    let f = fetcher(FetchConfig { max_body_bytes: 256 * 1024, ..quick() });
+    let f = fetcher(FetchConfig {
+        max_body_bytes: 256 * 1024,
+        ..quick()
+    });
     for path in ["/declared", "/chunked"] {
-        let err = f.fetch(&url(&server.url(path)), &Conditional::default()).await.unwrap_err();
-        assert!(matches!(err, FetchError::TooLarge { .. }), "{path}: {err:?}");
+        let err = f
+            .fetch(&url(&server.url(path)), &Conditional::default())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, FetchError::TooLarge { .. }),
+            "{path}: {err:?}"
+        );
     }
 }
 
@@ -203,9 +259,15 @@ async fn a_gzip_bomb_stops_at_the_cap() {
         body: bomb.clone(),
     })
     .await;
-    let f = fetcher(FetchConfig { max_body_bytes: 1024 * 1024, ..quick() });
+    let f = fetcher(FetchConfig {
+        max_body_bytes: 1024 * 1024,
+        ..quick()
+    });
     let start = Instant::now();
-    let err = f.fetch(&url(&server.url("/bomb")), &Conditional::default()).await.unwrap_err();
+    let err = f
+        .fetch(&url(&server.url("/bomb")), &Conditional::default())
+        .await
+        .unwrap_err();
     assert!(matches!(err, FetchError::TooLarge { .. }), "{err:?}");
     assert!(start.elapsed() < Duration::from_secs(2));
 }
@@ -217,17 +279,26 @@ async fn a_stalled_body_times_out() {
             head: "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".into(),
             first: b"<rss><channel>".to_vec(),
         },
-        "/headers" => Reply::Stall { head: "HTTP/1.1 200 OK\r\nX-Slow: ".into(), first: Vec::new() },
+        "/headers" => Reply::Stall {
+            head: "HTTP/1.1 200 OK\r\nX-Slow: ".into(),
+            first: Vec::new(),
+        },
         _ => Reply::Drip {
             head: "HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\n\r\n".into(),
             every: Duration::from_millis(300),
         },
     })
     .await;
-    let f = fetcher(FetchConfig { timeout: Duration::from_millis(800), ..quick() });
+    let f = fetcher(FetchConfig {
+        timeout: Duration::from_millis(800),
+        ..quick()
+    });
     for path in ["/stall", "/headers", "/drip"] {
         let start = Instant::now();
-        let err = f.fetch(&url(&server.url(path)), &Conditional::default()).await.unwrap_err();
+        let err = f
+            .fetch(&url(&server.url(path)), &Conditional::default())
+            .await
+            .unwrap_err();
         assert!(matches!(err, FetchError::Timeout { .. }), "{path}: {err:?}");
         assert!(err.to_string().contains("timed out"), "{err}");
         assert!(start.elapsed() < Duration::from_secs(2), "{path}");
@@ -240,7 +311,10 @@ async fn connection_refused_is_a_connect_error() {
     let addr = listener.local_addr().unwrap();
     drop(listener);
     let err = fetcher(quick())
-        .fetch(&url(&format!("http://{addr}/feed")), &Conditional::default())
+        .fetch(
+            &url(&format!("http://{addr}/feed")),
+            &Conditional::default(),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, FetchError::Connect { .. }), "{err:?}");
@@ -248,8 +322,8 @@ async fn connection_refused_is_a_connect_error() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 8)]
 async fn per_host_limit_bounds_parallel_requests() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let in_flight = Arc::new(AtomicUsize::new(0));
     let peak = Arc::new(AtomicUsize::new(0));
     let (a, b) = (in_flight.clone(), peak.clone());
@@ -261,17 +335,26 @@ async fn per_host_limit_bounds_parallel_requests() {
         Reply::ok("text/xml", "<rss/>")
     })
     .await;
-    let f = Arc::new(fetcher(FetchConfig { per_host: 2, ..quick() }));
+    let f = Arc::new(fetcher(FetchConfig {
+        per_host: 2,
+        ..quick()
+    }));
     let mut tasks = Vec::new();
     for i in 0..8 {
         let f = f.clone();
         let u = url(&server.url(&format!("/f{i}")));
-        tasks.push(tokio::spawn(async move { f.fetch(&u, &Conditional::default()).await.is_ok() }));
+        tasks.push(tokio::spawn(async move {
+            f.fetch(&u, &Conditional::default()).await.is_ok()
+        }));
     }
     for t in tasks {
         assert!(t.await.unwrap());
     }
-    assert!(peak.load(Ordering::SeqCst) <= 2, "peak {}", peak.load(Ordering::SeqCst));
+    assert!(
+        peak.load(Ordering::SeqCst) <= 2,
+        "peak {}",
+        peak.load(Ordering::SeqCst)
+    );
 }
 
 #[tokio::test]
@@ -281,7 +364,10 @@ async fn file_urls_are_read() {
     std::fs::write(&path, common::rss("file", 2)).unwrap();
     let got = body(
         fetcher(quick())
-            .fetch(&Url::from_file_path(&path).unwrap(), &Conditional::default())
+            .fetch(
+                &Url::from_file_path(&path).unwrap(),
+                &Conditional::default(),
+            )
             .await
             .unwrap(),
     );

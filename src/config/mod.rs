@@ -5,8 +5,8 @@ pub mod export;
 pub mod import;
 pub mod keymap;
 pub mod paths;
-pub mod theme;
 mod raw;
+pub mod theme;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

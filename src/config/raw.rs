@@ -82,7 +82,11 @@ enum Categories {
 /// Turns a byte offset into a 1-based line number.
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 struct Ctx<'a> {
@@ -244,7 +248,10 @@ fn sources(ctx: &Ctx<'_>, raw: Vec<Spanned<RawSource>>) -> Result<Vec<SourceConf
             ));
         }
         if !urls.insert(url_text.clone()) {
-            return Err(ctx.spanned(&source.url, format!("source url {url_text:?} is listed twice")));
+            return Err(ctx.spanned(
+                &source.url,
+                format!("source url {url_text:?} is listed twice"),
+            ));
         }
         let kind = match &source.kind {
             None => SourceKind::Feed,
@@ -381,8 +388,10 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().starts_with("/tmp/config.toml:5:"), "{err}");
-        let err = load("[[source]]\nurl = \"https://a.example/\"\n[[source]]\nurl = \"https://a.example/\"\n")
-            .unwrap_err();
+        let err = load(
+            "[[source]]\nurl = \"https://a.example/\"\n[[source]]\nurl = \"https://a.example/\"\n",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("twice"), "{err}");
     }
 

@@ -169,11 +169,7 @@ impl Fetcher {
             return Err(FetchError::Status {
                 url: url.to_string(),
                 status: status.as_u16(),
-                detail: format!(
-                    "{}{}",
-                    status.canonical_reason().unwrap_or(""),
-                    retry_after
-                ),
+                detail: format!("{}{}", status.canonical_reason().unwrap_or(""), retry_after),
             });
         }
         let cap = self.config.max_body_bytes;

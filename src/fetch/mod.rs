@@ -36,7 +36,11 @@ pub enum FetchError {
 }
 
 impl FetchError {
-    pub(crate) fn from_reqwest(url: &url::Url, err: &reqwest::Error, timeout: Duration) -> FetchError {
+    pub(crate) fn from_reqwest(
+        url: &url::Url,
+        err: &reqwest::Error,
+        timeout: Duration,
+    ) -> FetchError {
         let url = url.to_string();
         // The innermost cause says the most ("connection refused", "redirect loop").
         let mut message = err.to_string();

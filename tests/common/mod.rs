@@ -19,7 +19,9 @@ pub struct Request {
 
 impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
     }
 }
 
@@ -84,7 +86,12 @@ impl TestServer {
     }
 
     pub fn hits(&self, path: &str) -> usize {
-        self.log.lock().unwrap().iter().filter(|r| r.path == path).count()
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == path)
+            .count()
     }
 }
 
@@ -135,8 +142,9 @@ pub async fn serve(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) 
                             body,
                         } => {
                             let mut out = format!("HTTP/1.1 {status} X\r\n");
-                            let has_length =
-                                headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-length"));
+                            let has_length = headers
+                                .iter()
+                                .any(|(k, _)| k.eq_ignore_ascii_case("content-length"));
                             for (k, v) in &headers {
                                 out.push_str(&format!("{k}: {v}\r\n"));
                             }
