@@ -174,6 +174,8 @@ fn help_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         _ => {}
     }
+    // The overlay clamps further to what fits; this keeps `k` responsive after many `j`s.
+    help.scroll = help.scroll.min(super::ACTIONS.len());
     Vec::new()
 }
 

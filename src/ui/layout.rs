@@ -69,7 +69,8 @@ pub fn panes(area: Rect, focus: Pane) -> PaneAreas {
     }
     let categories_width = (main.width / 5).clamp(20, 32);
     let rest = main.width - categories_width;
-    let articles_width = rest / 2 + rest % 2;
+    // The list gets a little more than half: titles need the room more than the body does.
+    let articles_width = rest * 11 / 20;
     let reader_width = rest - articles_width;
     PaneAreas {
         categories: Some(Rect::new(main.x, main.y, categories_width, main.height)),
