@@ -153,7 +153,9 @@ fn charset_param(content_type: &str) -> Option<String> {
 
 /// The charset a document declares in its first bytes: XML prolog, then HTML `<meta>`.
 fn declared_charset(bytes: &[u8]) -> Option<String> {
-    let head = bytes.get(..bytes.len().min(PRESCAN_BYTES)).unwrap_or_default();
+    let head = bytes
+        .get(..bytes.len().min(PRESCAN_BYTES))
+        .unwrap_or_default();
     // Non-ASCII bytes cannot be part of a declaration; mapping them to '?' keeps offsets simple.
     let ascii: String = head
         .iter()
@@ -201,7 +203,8 @@ mod tests {
     fn prolog_and_meta_declarations_are_read() {
         let xml = b"<?xml version='1.0' encoding='gb2312'?><rss/>";
         assert_eq!(declared_charset(xml).as_deref(), Some("gb2312"));
-        let html = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=big5\">";
+        let html =
+            b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=big5\">";
         assert_eq!(declared_charset(html).as_deref(), Some("big5"));
         let html5 = b"<!doctype html><meta charset=\"euc-kr\">";
         assert_eq!(declared_charset(html5).as_deref(), Some("euc-kr"));

@@ -1,0 +1,522 @@
+//! Our own tolerant pass over (repaired) feed XML with quick-xml: one `RawItem` per item/entry in
+//! document order, with what feed-rs drops (extensions, raw dates, xml:base, Dublin Core) and
+//! everything needed to stand in for feed-rs when it rejects a document. Never fails: whatever
+//! cannot be read is skipped. Pure; it does not decide precedence (see `feed.rs`).
+
+use crate::model::Enclosure;
+use crate::parse::dates::parse_date;
+use crate::parse::text::{collapse_whitespace, literal_text, plain_text};
+use chrono::{DateTime, Utc};
+use quick_xml::escape::{resolve_html5_entity, resolve_xml_entity};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
+use url::Url;
+
+/// Feed-level fields, plain text except `link` (absolute).
+#[derive(Debug, Default)]
+pub(crate) struct RawFeed {
+    pub title: Option<String>,
+    pub link: Option<String>,
+    pub description: Option<String>,
+    pub language: Option<String>,
+    pub items: Vec<RawItem>,
+    /// The root element's local name (`rss`, `rdf`, `feed`, `html`...), lowercase.
+    pub root: Option<String>,
+}
+
+/// One item or entry. Text fields are plain text, `summary`/`content` HTML, links absolute.
+#[derive(Debug, Default)]
+pub(crate) struct RawItem {
+    pub base: Option<Url>,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub link: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub author: Option<String>,
+    pub categories: Vec<String>,
+    pub summary: Option<String>,
+    pub content: Option<String>,
+    /// The item had content we could not read (base64 of a binary type, unknown type): any body
+    /// another parser reports for it must not be shown as HTML either.
+    pub content_unreadable: bool,
+    pub enclosures: Vec<Enclosure>,
+    pub views: Option<i64>,
+    pub comments: Option<i64>,
+    /// Stand-ins used only when the core field is missing.
+    pub alt_title: Option<String>,
+    pub alt_summary: Option<String>,
+    pub alt_author: Option<String>,
+}
+
+struct Frame {
+    name: String,
+    attrs: Vec<(String, String)>,
+    text: String,
+    /// Byte offset just after the start tag, for inline XHTML content.
+    inner_start: usize,
+    pushed_base: bool,
+}
+
+impl Frame {
+    fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The local part of a core element name (no prefix, or the Atom/RSS/RDF prefixes feeds use).
+fn core(name: &str) -> Option<&str> {
+    match name.split_once(':') {
+        None => Some(name),
+        Some(("atom" | "atom10" | "rss" | "rdf" | "a", local)) => Some(local),
+        Some(_) => None,
+    }
+}
+
+fn local(name: &str) -> &str {
+    name.rsplit_once(':').map_or(name, |(_, l)| l)
+}
+
+/// Scan a document. `base` is the document URL, the outermost xml:base.
+pub(crate) fn scan(text: &str, base: Option<&Url>) -> RawFeed {
+    let mut scanner = Scanner {
+        source: text,
+        feed: RawFeed::default(),
+        stack: Vec::new(),
+        bases: base.cloned().into_iter().collect(),
+        item: None,
+        item_depth: 0,
+    };
+    scanner.run();
+    scanner.feed
+}
+
+struct Scanner<'a> {
+    source: &'a str,
+    feed: RawFeed,
+    stack: Vec<Frame>,
+    bases: Vec<Url>,
+    item: Option<RawItem>,
+    item_depth: usize,
+}
+
+impl Scanner<'_> {
+    fn run(&mut self) {
+        let mut reader = Reader::from_str(self.source);
+        let config = reader.config_mut();
+        config.check_end_names = false;
+        config.allow_unmatched_ends = true;
+        config.allow_dangling_amp = true;
+        let mut errors = 0;
+        loop {
+            let before = reader.buffer_position();
+            let event = match reader.read_event() {
+                Ok(event) => event,
+                Err(_) => {
+                    errors += 1;
+                    if errors > 64 || reader.buffer_position() <= before {
+                        break;
+                    }
+                    continue;
+                }
+            };
+            let after = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+            match event {
+                Event::Start(start) => self.open(&start, after, false),
+                Event::Empty(start) => self.open(&start, after, true),
+                Event::End(end) => {
+                    let name = String::from_utf8_lossy(end.name().0.as_bytes()).to_lowercase();
+                    self.close_named(&name, usize::try_from(before).unwrap_or(0));
+                }
+                Event::Text(text) => self.push_text(&text),
+                Event::CData(cdata) => self.push_text(&cdata),
+                Event::GeneralRef(reference) => {
+                    let resolved = match reference.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c.to_string()),
+                        _ => resolve_xml_entity(&reference)
+                            .or_else(|| resolve_html5_entity(&reference))
+                            .map(str::to_string),
+                    };
+                    let text = resolved.unwrap_or_else(|| format!("&{};", &*reference));
+                    self.push_text(&text);
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        // Close whatever the document left open, so a truncated feed keeps its last item.
+        while let Some(frame) = self.stack.pop() {
+            self.close(frame, self.source.len());
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if let Some(frame) = self.stack.last_mut() {
+            frame.text.push_str(text);
+        }
+    }
+
+    fn open(&mut self, start: &BytesStart<'_>, after: usize, empty: bool) {
+        let name = String::from_utf8_lossy(start.name().0.as_bytes()).to_lowercase();
+        let attrs: Vec<(String, String)> = start
+            .attributes()
+            .with_checks(false)
+            .filter_map(Result::ok)
+            .map(|a| {
+                let value = a
+                    .normalized_value(XmlVersion::Implicit1_0)
+                    .map(|v| v.into_owned())
+                    .unwrap_or_else(|_| a.value.to_string());
+                (
+                    String::from_utf8_lossy(a.key.0.as_bytes()).to_lowercase(),
+                    value,
+                )
+            })
+            .collect();
+        if self.stack.is_empty() && self.feed.root.is_none() {
+            self.feed.root = Some(local(&name).to_string());
+            self.feed.language = attrs
+                .iter()
+                .find(|(k, _)| k == "xml:lang")
+                .map(|(_, v)| v.clone());
+        }
+        let mut pushed_base = false;
+        if let Some((_, href)) = attrs.iter().find(|(k, _)| k == "xml:base")
+            && let Some(url) = resolve(href, self.bases.last())
+            && let Ok(url) = Url::parse(&url)
+        {
+            self.bases.push(url);
+            pushed_base = true;
+        }
+        let local_name = core(&name).unwrap_or("");
+        if self.item.is_none() && (local_name == "item" || local_name == "entry") {
+            self.item = Some(RawItem {
+                base: self.bases.last().cloned(),
+                ..RawItem::default()
+            });
+            self.item_depth = self.stack.len();
+        }
+        let frame = Frame {
+            name,
+            attrs,
+            text: String::new(),
+            inner_start: after,
+            pushed_base,
+        };
+        if empty {
+            self.close(frame, after);
+        } else {
+            self.stack.push(frame);
+        }
+    }
+
+    fn close_named(&mut self, name: &str, before: usize) {
+        // Unclosed elements (HTML `<br>` in an unescaped description) are closed with their parent.
+        let Some(position) = self.stack.iter().rposition(|f| f.name == name) else {
+            return;
+        };
+        while self.stack.len() > position {
+            if let Some(frame) = self.stack.pop() {
+                self.close(frame, before);
+            }
+        }
+    }
+
+    fn close(&mut self, frame: Frame, inner_end: usize) {
+        let depth = self.stack.len();
+        let parent = self
+            .stack
+            .last()
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        if let Some(parent) = self.stack.last_mut() {
+            parent.text.push_str(&frame.text);
+        }
+        let in_item = self.item.is_some() && depth > self.item_depth;
+        let base = self.bases.last().cloned();
+        if self.item.is_some() && depth == self.item_depth {
+            if let Some(item) = self.item.take() {
+                self.feed.items.push(item);
+            }
+        } else if in_item {
+            let direct = depth == self.item_depth + 1;
+            let inner = self
+                .source
+                .get(frame.inner_start..inner_end.max(frame.inner_start))
+                .unwrap_or("");
+            if let Some(item) = self.item.as_mut() {
+                item_field(item, &frame, &parent, direct, inner, base.as_ref());
+            }
+        } else if matches!(core(&parent).unwrap_or(""), "channel" | "feed") {
+            feed_field(&mut self.feed, &frame, base.as_ref());
+        }
+        if frame.pushed_base {
+            self.bases.pop();
+        }
+    }
+}
+
+fn feed_field(feed: &mut RawFeed, frame: &Frame, base: Option<&Url>) {
+    let set = |slot: &mut Option<String>, value: String| {
+        if slot.is_none() && !value.is_empty() {
+            *slot = Some(value);
+        }
+    };
+    match frame.name.as_str() {
+        "title" | "atom:title" => set(&mut feed.title, text_field(frame)),
+        "description" | "subtitle" | "atom:subtitle" | "itunes:summary" => {
+            set(&mut feed.description, plain_text(&frame.text))
+        }
+        "language" | "dc:language" => set(&mut feed.language, collapse_whitespace(&frame.text)),
+        "link" | "atom:link" => {
+            if let Some(href) = link_href(frame) {
+                set(&mut feed.link, resolve(&href, base).unwrap_or(href));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The target of an Atom `<link rel="alternate" href>` or an RSS `<link>text</link>`.
+fn link_href(frame: &Frame) -> Option<String> {
+    match frame.attr("href") {
+        Some(href) => match frame.attr("rel").unwrap_or("alternate") {
+            "alternate" => Some(href.trim().to_string()),
+            _ => None,
+        },
+        None => Some(frame.text.trim().to_string()).filter(|t| !t.is_empty()),
+    }
+}
+
+fn item_field(
+    item: &mut RawItem,
+    frame: &Frame,
+    parent: &str,
+    direct: bool,
+    inner: &str,
+    base: Option<&Url>,
+) {
+    let date = || parse_date(&frame.text);
+    let first = |slot: &mut Option<String>, value: String| {
+        if slot.is_none() && !value.is_empty() {
+            *slot = Some(value);
+        }
+    };
+    let core_name = if direct { core(&frame.name) } else { None };
+    match (core_name, frame.name.as_str()) {
+        (Some("title"), _) => first(&mut item.title, text_field(frame)),
+        (Some("link"), _) => {
+            let rel = frame.attr("rel").unwrap_or("alternate");
+            if rel == "enclosure" {
+                push_enclosure(
+                    item,
+                    frame.attr("href"),
+                    frame.attr("type"),
+                    frame.attr("length"),
+                    base,
+                );
+            } else if let Some(href) = link_href(frame) {
+                first(&mut item.link, resolve(&href, base).unwrap_or(href));
+            }
+        }
+        (Some("guid" | "id"), _) => {
+            let id = collapse_whitespace(&frame.text);
+            let permalink = frame.name == "guid" && frame.attr("ispermalink") != Some("false");
+            if permalink
+                && item.link.is_none()
+                && (id.starts_with("http://") || id.starts_with("https://"))
+            {
+                item.link = Some(id.clone());
+            }
+            first(&mut item.id, id);
+        }
+        (Some("pubdate" | "published" | "issued" | "created"), _) => {
+            item.published = item.published.or_else(date)
+        }
+        (_, "dc:date" | "dcterms:issued" | "dcterms:created" | "dcterms:date") => {
+            item.published = item.published.or_else(date)
+        }
+        (Some("updated" | "modified"), _) | (_, "dcterms:modified") => {
+            item.updated = item.updated.or_else(date)
+        }
+        // RSS `<author>mail (Name)</author>`; an Atom `<author>` has children, its `<name>` is
+        // taken by the next arm.
+        (Some("author"), _) if !inner.contains('<') => {
+            first(&mut item.author, plain_text(&frame.text));
+        }
+        (_, "name" | "atom:name") if local(parent) == "author" => {
+            first(&mut item.author, plain_text(&frame.text));
+        }
+        (_, "dc:creator" | "dc:author") => first(&mut item.author, plain_text(&frame.text)),
+        (_, "itunes:author" | "media:credit") => {
+            first(&mut item.alt_author, plain_text(&frame.text))
+        }
+        (Some("category"), _) => {
+            let term = frame
+                .attr("label")
+                .or(frame.attr("term"))
+                .map(str::to_string);
+            let value = plain_text(&term.unwrap_or_else(|| frame.text.clone()));
+            if !value.is_empty() && !item.categories.contains(&value) {
+                item.categories.push(value);
+            }
+        }
+        (_, "dc:subject" | "media:keywords") => {
+            for value in frame.text.split([',', ';']).map(plain_text) {
+                if !value.is_empty() && !item.categories.contains(&value) {
+                    item.categories.push(value);
+                }
+            }
+        }
+        (Some("description" | "summary"), _) => {
+            let value = html_field(frame, inner, item);
+            first(&mut item.summary, value);
+        }
+        (Some("content"), _) => {
+            let value = html_field(frame, inner, item);
+            first(&mut item.content, value);
+        }
+        (_, "content:encoded" | "xhtml:body") => {
+            first(&mut item.content, frame.text.trim().to_string())
+        }
+        (_, "itunes:summary" | "itunes:subtitle" | "media:description") => {
+            first(&mut item.alt_summary, frame.text.trim().to_string())
+        }
+        (_, "media:title" | "itunes:title") => first(&mut item.alt_title, plain_text(&frame.text)),
+        (_, "slash:comments" | "thr:total") => {
+            item.comments = item.comments.or_else(|| count(&frame.text))
+        }
+        (_, "media:statistics") => {
+            item.views = item.views.or_else(|| frame.attr("views").and_then(count))
+        }
+        (Some("enclosure"), _) | (_, "media:content") => {
+            let url = frame.attr("url").or(frame.attr("href"));
+            let length = frame.attr("length").or(frame.attr("filesize"));
+            push_enclosure(item, url, frame.attr("type"), length, base);
+        }
+        _ => {}
+    }
+}
+
+/// A title-like field: Atom `type="text"` is literal, anything else may carry markup.
+fn text_field(frame: &Frame) -> String {
+    match frame.attr("type") {
+        Some("text" | "text/plain") => literal_text(&frame.text),
+        _ => plain_text(&frame.text),
+    }
+}
+
+/// An HTML-bearing field: XHTML inline, escaped HTML, plain text escaped, base64 decoded.
+fn html_field(frame: &Frame, inner: &str, item: &mut RawItem) -> String {
+    let kind = frame
+        .attr("type")
+        .unwrap_or("html")
+        .trim()
+        .to_ascii_lowercase();
+    let mode = frame.attr("mode").unwrap_or("").to_ascii_lowercase();
+    if frame.attr("src").is_some() && frame.text.trim().is_empty() {
+        return String::new();
+    }
+    let inline_xml =
+        kind == "xhtml" || kind.ends_with("+xml") || kind.ends_with("/xml") || mode == "xml";
+    if inline_xml && mode != "base64" && mode != "escaped" {
+        return inner.trim().to_string();
+    }
+    let textual = matches!(kind.as_str(), "html" | "text" | "") || kind.starts_with("text/");
+    let body = if mode == "base64" || !textual {
+        match decode_base64(&frame.text).and_then(|b| String::from_utf8(b).ok()) {
+            Some(decoded) if textual || kind.contains("html") => decoded,
+            _ => {
+                item.content_unreadable = true;
+                return String::new();
+            }
+        }
+    } else {
+        frame.text.clone()
+    };
+    if kind == "text" || kind == "text/plain" {
+        return escape_html(body.trim());
+    }
+    body.trim().to_string()
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer: u32 = 0;
+    let mut bits = 0;
+    for byte in text.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => break,
+            b if b.is_ascii_whitespace() => continue,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+fn push_enclosure(
+    item: &mut RawItem,
+    url: Option<&str>,
+    kind: Option<&str>,
+    length: Option<&str>,
+    base: Option<&Url>,
+) {
+    let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else {
+        return;
+    };
+    let url = resolve(url, base).unwrap_or_else(|| url.to_string());
+    if item.enclosures.iter().any(|e| e.url == url) {
+        return;
+    }
+    item.enclosures.push(Enclosure {
+        url,
+        mime_type: kind.map(|k| k.trim().to_string()).filter(|k| !k.is_empty()),
+        length: length.and_then(|l| l.trim().parse().ok()),
+    });
+}
+
+/// A count such as "1,532" or " 12 ".
+fn count(text: &str) -> Option<i64> {
+    let digits: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '_')
+        .collect();
+    digits.parse::<i64>().ok().filter(|n| *n >= 0)
+}
+
+/// `href` made absolute against `base`; `None` when it cannot be (relative with no base, or junk).
+pub(crate) fn resolve(href: &str, base: Option<&Url>) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    match Url::parse(href) {
+        Ok(url) => Some(url.to_string()),
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            base?.join(href).ok().map(|u| u.to_string())
+        }
+        Err(_) => None,
+    }
+}

@@ -1,0 +1,147 @@
+//! Text helpers for parsers: HTML-or-text → plain one-line text, entity decoding, sanitising. Pure.
+
+use quick_xml::escape::resolve_html5_entity;
+
+/// Plain text from a title-like field that may hold HTML: tags removed, entities decoded,
+/// whitespace collapsed to single spaces, control characters and escape sequences removed.
+pub fn plain_text(html_or_text: &str) -> String {
+    let stripped = strip_tags(html_or_text);
+    let decoded = decode_entities(&stripped);
+    collapse_whitespace(&clean(&decoded))
+}
+
+/// Whitespace collapsed and sanitised, but no tag stripping or entity decoding: for fields that
+/// are declared plain text (Atom `type="text"`), where `<` and `&amp;` are meant literally.
+pub fn literal_text(text: &str) -> String {
+    collapse_whitespace(&clean(text))
+}
+
+/// Collapse every run of whitespace to one space and trim the ends.
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Remove tags, comments and the contents of `<script>`/`<style>`; a `<` that does not start a
+/// tag (as in `a < b`) is kept. Block-level tags become spaces so words do not run together.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let tail = rest.get(at..).unwrap_or_default();
+        let next = tail.chars().nth(1);
+        let is_tag =
+            matches!(next, Some(c) if c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?');
+        if !is_tag {
+            out.push('<');
+            rest = tail.get(1..).unwrap_or_default();
+            continue;
+        }
+        if let Some(comment) = tail.strip_prefix("<!--") {
+            rest = comment
+                .find("-->")
+                .and_then(|e| comment.get(e + 3..))
+                .unwrap_or_default();
+            continue;
+        }
+        let Some(end) = tail.find('>') else {
+            // An unterminated tag: drop the remainder rather than show half a tag.
+            rest = "";
+            break;
+        };
+        let tag = tail.get(1..end).unwrap_or_default().to_ascii_lowercase();
+        rest = tail.get(end + 1..).unwrap_or_default();
+        for raw_block in ["script", "style"] {
+            if tag.starts_with(raw_block) {
+                let close = format!("</{raw_block}");
+                let lower = rest.to_ascii_lowercase();
+                rest = match lower.find(&close) {
+                    Some(c) => rest.get(c..).unwrap_or_default(),
+                    None => "",
+                };
+            }
+        }
+        out.push(' ');
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Decode HTML5 named entities and numeric character references; unknown ones stay as written.
+pub fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let tail = rest.get(at..).unwrap_or_default();
+        match entity_at(tail) {
+            Some((decoded, used)) => {
+                out.push_str(&decoded);
+                rest = tail.get(used..).unwrap_or_default();
+            }
+            None => {
+                out.push('&');
+                rest = tail.get(1..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// If `text` starts with a known entity reference (`&name;`, `&#123;`, `&#x7b;`), its value and
+/// the number of bytes it spans.
+pub(crate) fn entity_at(text: &str) -> Option<(String, usize)> {
+    let body = text.strip_prefix('&')?;
+    let semi = body.get(..body.len().min(40))?.find(';')?;
+    let name = body.get(..semi)?;
+    let used = semi + 2;
+    if let Some(number) = name.strip_prefix('#') {
+        let code = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => number.parse::<u32>().ok()?,
+        };
+        let c = char::from_u32(code)
+            .filter(|c| *c != '\0')
+            .unwrap_or('\u{FFFD}');
+        return Some((c.to_string(), used));
+    }
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    resolve_html5_entity(name).map(|value| (value.to_string(), used))
+}
+
+/// Remove C0/C1 control characters (except newline and tab), ANSI/VT escape sequences and
+/// bidirectional overrides from untrusted text: the crate's one sanitiser, owned by `render`.
+pub fn clean(text: &str) -> String {
+    crate::render::sanitize::clean(text).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_strips_decodes_and_collapses() {
+        assert_eq!(
+            plain_text("  <b>Caf&eacute;</b>\n&amp; more&hellip; "),
+            "Café & more…"
+        );
+        assert_eq!(
+            plain_text("a < b &unknown; &#x4e2d;&#25991;"),
+            "a < b &unknown; 中文"
+        );
+        assert_eq!(plain_text("x<script>alert(1)</script>y<!-- c -->z"), "x yz");
+        assert_eq!(plain_text("<p>one</p><p>two</p>"), "one two");
+    }
+
+    #[test]
+    fn clean_removes_controls_escapes_and_bidi() {
+        assert_eq!(
+            clean("a\u{1b}[31mred\u{1b}[0m\u{7}b\u{202e}c\td"),
+            "aredbc\td"
+        );
+        assert_eq!(clean("x\u{1b}]0;title\u{7}y\u{85}z"), "xyz");
+    }
+}
