@@ -28,7 +28,7 @@ fn feed_rs_parser(base: Option<&Url>) -> feed_rs::parser::Parser {
 /// Parse a repaired XML feed document.
 pub(crate) fn parse_xml(text: &str, base: Option<&Url>) -> Result<ParsedFeed, ParseError> {
     let raw = scan(text, base);
-    if raw.root.as_deref() == Some("html") {
+    if matches!(raw.root.as_deref(), Some("html" | "head" | "body")) {
         return Err(ParseError::NotAFeed {
             alternate: crate::parse::detect::alternate_feed(text, base),
         });

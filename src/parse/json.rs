@@ -6,7 +6,7 @@ use crate::parse::ParseError;
 use crate::parse::dates::parse_date;
 use crate::parse::feed::finish;
 use crate::parse::scan::resolve;
-use crate::parse::text::{collapse_whitespace, plain_text};
+use crate::parse::text::{collapse_whitespace, escape_html, plain_text};
 use serde_json::Value;
 use url::Url;
 
@@ -108,11 +108,7 @@ fn draft(item: &Value, base: Option<&Url>) -> ArticleDraft {
 
 /// `content_text` as HTML: escaped, with paragraphs kept.
 fn escape_text(text: &str) -> String {
-    let escaped = text
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    escaped
+    escape_html(text)
         .split("\n\n")
         .map(|p| format!("<p>{}</p>", p.trim()))
         .collect::<Vec<_>>()

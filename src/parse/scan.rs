@@ -5,7 +5,9 @@
 
 use crate::model::Enclosure;
 use crate::parse::dates::parse_date;
-use crate::parse::text::{collapse_whitespace, literal_text, plain_text};
+use crate::parse::text::{
+    collapse_whitespace, decode_base64, escape_html, literal_text, plain_text,
+};
 use chrono::{DateTime, Utc};
 use quick_xml::escape::{resolve_html5_entity, resolve_xml_entity};
 use quick_xml::events::{BytesStart, Event};
@@ -345,7 +347,7 @@ fn item_field(
         // RSS `<author>mail (Name)</author>`; an Atom `<author>` has children, its `<name>` is
         // taken by the next arm.
         (Some("author"), _) if !inner.contains('<') => {
-            first(&mut item.author, plain_text(&frame.text));
+            first(&mut item.author, person_name(&plain_text(&frame.text)));
         }
         (_, "name" | "atom:name") if local(parent) == "author" => {
             first(&mut item.author, plain_text(&frame.text));
@@ -401,6 +403,19 @@ fn item_field(
     }
 }
 
+/// "press@example.edu (Press Office)" → "Press Office"; anything else as it is.
+fn person_name(text: &str) -> String {
+    if let Some((mail, rest)) = text.split_once(" (")
+        && mail.contains('@')
+        && !mail.contains(' ')
+        && let Some(name) = rest.strip_suffix(')')
+        && !name.trim().is_empty()
+    {
+        return name.trim().to_string();
+    }
+    text.to_string()
+}
+
 /// A title-like field: Atom `type="text"` is literal, anything else may carry markup.
 fn text_field(frame: &Frame) -> String {
     match frame.attr("type") {
@@ -441,38 +456,6 @@ fn html_field(frame: &Frame, inner: &str, item: &mut RawItem) -> String {
         return escape_html(body.trim());
     }
     body.trim().to_string()
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut buffer: u32 = 0;
-    let mut bits = 0;
-    for byte in text.bytes() {
-        let value = match byte {
-            b'A'..=b'Z' => byte - b'A',
-            b'a'..=b'z' => byte - b'a' + 26,
-            b'0'..=b'9' => byte - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => break,
-            b if b.is_ascii_whitespace() => continue,
-            _ => return None,
-        };
-        buffer = (buffer << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }
 
 fn push_enclosure(

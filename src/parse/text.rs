@@ -118,6 +118,40 @@ pub fn clean(text: &str) -> String {
     crate::render::sanitize::clean(text).into_owned()
 }
 
+/// Text made safe to embed in HTML.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Standard or URL-safe base64, whitespace ignored; `None` on a character outside the alphabet.
+pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer: u32 = 0;
+    let mut bits = 0;
+    for byte in text.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => break,
+            b if b.is_ascii_whitespace() => continue,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +177,12 @@ mod tests {
             "aredbc\td"
         );
         assert_eq!(clean("x\u{1b}]0;title\u{7}y\u{85}z"), "xyz");
+    }
+
+    #[test]
+    fn base64_standard_and_url_safe() {
+        assert_eq!(decode_base64("aGVs\nbG8=").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(decode_base64("-_8").as_deref(), Some(&[0xfb, 0xff][..]));
+        assert_eq!(decode_base64("not base64!"), None);
     }
 }
