@@ -29,7 +29,7 @@ pub use msg::{Msg, ReaderBody, RefreshTally, SourceOutcome};
 pub use reader::ReaderState;
 pub use search::{HelpState, SearchState};
 pub use status::{RefreshProgress, StatusMessage, StatusState};
-pub use update::{start, update};
+pub use update::{is_web_link, start, update};
 
 /// The three panes, left to right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

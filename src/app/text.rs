@@ -88,6 +88,7 @@ pub const EMPTY_READER: &str = "Select an article and press";
 pub const LOADING: &str = "Loading…";
 pub const RENDERING: &str = "Rendering…";
 pub const NO_SOURCES: &str = "No sources yet.";
+pub const NO_TEXT: &str = "This article has no text here; open it in the browser.";
 
 pub fn no_link_number(n: u8) -> String {
     format!("This article has no link [{n}]")
