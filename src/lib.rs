@@ -2,14 +2,14 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
-// pub mod cli; (enabled once its dependencies land)
+pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod fetch;
 pub mod logging;
 pub mod model;
 pub mod parse;
-// pub mod refresh;
+pub mod refresh;
 pub mod render;
 pub mod runtime;
 pub mod store;

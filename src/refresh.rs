@@ -24,7 +24,10 @@ pub struct RefreshContext {
 #[derive(Debug, Clone)]
 pub struct SourceTarget {
     pub id: SourceId,
+    /// The name shown in reports; the feed's own title replaces it when `named` is false.
     pub name: String,
+    /// True when the user gave the source a name.
+    pub named: bool,
     pub url: Url,
     pub kind: SourceKind,
 }
@@ -99,10 +102,14 @@ pub async fn run(
         .map(|target| {
             let ctx = Arc::clone(&ctx);
             async move {
-                let outcome = refresh_one(&ctx, &target).await;
+                let (outcome, title) = refresh_one(&ctx, &target).await;
+                let name = match title {
+                    Some(title) if !target.named && !title.trim().is_empty() => clean_line(&title),
+                    _ => target.name,
+                };
                 SourceReport {
                     source: target.id,
-                    name: target.name,
+                    name,
                     outcome,
                 }
             }
@@ -116,11 +123,15 @@ pub async fn run(
     summary
 }
 
-async fn refresh_one(ctx: &RefreshContext, target: &SourceTarget) -> SourceOutcome {
+/// Refreshes one source; also returns the feed's own title when one was read.
+async fn refresh_one(
+    ctx: &RefreshContext,
+    target: &SourceTarget,
+) -> (SourceOutcome, Option<String>) {
     let id = target.id;
-    let outcome = match fetch_and_store(ctx, target).await {
-        Ok(outcome) => outcome,
-        Err(message) => SourceOutcome::Failed(clean_line(&message)),
+    let (outcome, title) = match fetch_and_store(ctx, target).await {
+        Ok(done) => done,
+        Err(message) => (SourceOutcome::Failed(clean_line(&message)), None),
     };
     if let SourceOutcome::Failed(message) = &outcome {
         tracing::warn!(source = %target.name, url = %target.url, "refresh failed: {message}");
@@ -133,13 +144,13 @@ async fn refresh_one(ctx: &RefreshContext, target: &SourceTarget) -> SourceOutco
             tracing::error!("cannot record the error of {}: {err}", target.name);
         }
     }
-    outcome
+    (outcome, title)
 }
 
 async fn fetch_and_store(
     ctx: &RefreshContext,
     target: &SourceTarget,
-) -> Result<SourceOutcome, String> {
+) -> Result<(SourceOutcome, Option<String>), String> {
     let id = target.id;
     let stored = ctx
         .store
@@ -152,13 +163,13 @@ async fn fetch_and_store(
         last_modified: stored.last_modified.clone(),
     };
     let fetched = match ctx.fetcher.fetch(&target.url, &conditional).await {
-        Ok(FetchOutcome::NotModified) => return mark_unchanged(ctx, id).await,
+        Ok(FetchOutcome::NotModified) => return Ok((mark_unchanged(ctx, id).await?, None)),
         Ok(FetchOutcome::Fetched(fetched)) => fetched,
         Err(err) => return Err(err.to_string()),
     };
     let hash = body_hash(&fetched.bytes);
     if stored.body_hash.as_deref() == Some(hash.as_str()) {
-        return mark_unchanged(ctx, id).await;
+        return Ok((mark_unchanged(ctx, id).await?, None));
     }
     let kind = target.kind;
     let Fetched {
@@ -177,6 +188,7 @@ async fn fetch_and_store(
         last_modified: validators.last_modified,
         body_hash: Some(hash),
     };
+    let title = parsed.title.clone();
     let counts = ctx
         .store
         .call(move |store| {
@@ -188,7 +200,7 @@ async fn fetch_and_store(
         .await
         .and_then(|r| r)
         .map_err(|err| format!("cannot store: {err}"))?;
-    Ok(SourceOutcome::Stored(counts))
+    Ok((SourceOutcome::Stored(counts), title))
 }
 
 async fn mark_unchanged(ctx: &RefreshContext, id: SourceId) -> Result<SourceOutcome, String> {

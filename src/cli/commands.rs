@@ -90,10 +90,9 @@ fn load_config(paths: &Paths) -> Result<Config, CliError> {
 
 fn open_store(paths: &Paths) -> Result<Store, CliError> {
     Store::open(&paths.database()).map_err(|err| match err {
-        crate::store::StoreError::NewerSchema { .. } => CliError::usage(format!(
-            "{}: {err}",
-            paths.database().display()
-        )),
+        crate::store::StoreError::NewerSchema { .. } => {
+            CliError::usage(format!("{}: {err}", paths.database().display()))
+        }
         other => CliError::failed(format!("{}: {other}", paths.database().display())),
     })
 }
@@ -205,7 +204,8 @@ async fn refresh_command(
             String::new()
         }
     );
-    drop(demo);
+    // The demo site serves until the refresh is done.
+    let _ = &demo;
     if summary.total > 0 && summary.ok == 0 {
         return Err(CliError::failed("every source failed"));
     }
@@ -225,8 +225,7 @@ async fn parse(
     let (bytes, served_type, base) = if target.starts_with("http://")
         || target.starts_with("https://")
     {
-        let url =
-            Url::parse(target).map_err(|err| CliError::usage(format!("{target}: {err}")))?;
+        let url = Url::parse(target).map_err(|err| CliError::usage(format!("{target}: {err}")))?;
         let fetcher =
             Fetcher::new(&config.fetch).map_err(|err| CliError::failed(err.to_string()))?;
         let fetched = fetcher
@@ -294,7 +293,11 @@ fn import(paths: &Paths, file: &Path) -> Result<(), CliError> {
             .name
             .clone()
             .filter(|name| seen_names.insert(name.clone()));
-        added.push_str(&output::source_table(&source.url, name.as_deref(), &source.categories));
+        added.push_str(&output::source_table(
+            &source.url,
+            name.as_deref(),
+            &source.categories,
+        ));
         count += 1;
     }
     let path = &paths.config_file;

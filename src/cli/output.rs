@@ -37,8 +37,8 @@ fn to_json(value: &Value) -> Result<String, CliError> {
 pub fn print_sources(store: &Store, json: bool) -> Result<(), CliError> {
     let rows = store.sources()?;
     if json {
-        let value = serde_json::to_value(&rows)
-            .map_err(|err| CliError::failed(format!("json: {err}")))?;
+        let value =
+            serde_json::to_value(&rows).map_err(|err| CliError::failed(format!("json: {err}")))?;
         return write_out(&to_json(&value)?);
     }
     let mut text = String::new();

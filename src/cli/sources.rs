@@ -3,7 +3,7 @@
 use url::Url;
 
 use crate::config::{Config, SourceConfig};
-use crate::model::{SourceId, SourceKind};
+use crate::model::SourceId;
 use crate::refresh::SourceTarget;
 use crate::store::{SourceSpec, Store, StoreError};
 
@@ -70,6 +70,7 @@ pub fn targets(
             Ok(SourceTarget {
                 id: *id,
                 name: names(*id),
+                named: source.name.is_some(),
                 url: fetch_url(&source.url, demo_base)?,
                 kind: source.kind,
             })
@@ -85,8 +86,8 @@ pub fn needs_demo(sources: &[SourceConfig]) -> bool {
 }
 
 /// Keeps the sources matching `--source` (configured name, shown name or URL) and `--category`.
-pub fn select<'a>(
-    sources: &'a [SourceConfig],
+pub fn select(
+    sources: &[SourceConfig],
     shown_names: &[String],
     source: Option<&str>,
     category: Option<&str>,
@@ -104,9 +105,4 @@ pub fn select<'a>(
         .filter(|(_, s)| category.is_none_or(|wanted| s.categories.iter().any(|c| c == wanted)))
         .map(|(i, _)| i)
         .collect()
-}
-
-/// The kinds the refresh can read today.
-pub fn is_supported(kind: SourceKind) -> bool {
-    matches!(kind, SourceKind::Feed)
 }

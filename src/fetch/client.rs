@@ -138,15 +138,15 @@ impl Fetcher {
         conditional: &Conditional,
     ) -> Result<FetchOutcome, FetchError> {
         let mut headers = HeaderMap::new();
-        if let Some(etag) = conditional.etag.as_deref() {
-            if let Ok(value) = HeaderValue::from_str(etag) {
-                headers.insert(header::IF_NONE_MATCH, value);
-            }
+        if let Some(Ok(value)) = conditional.etag.as_deref().map(HeaderValue::from_str) {
+            headers.insert(header::IF_NONE_MATCH, value);
         }
-        if let Some(modified) = conditional.last_modified.as_deref() {
-            if let Ok(value) = HeaderValue::from_str(modified) {
-                headers.insert(header::IF_MODIFIED_SINCE, value);
-            }
+        if let Some(Ok(value)) = conditional
+            .last_modified
+            .as_deref()
+            .map(HeaderValue::from_str)
+        {
+            headers.insert(header::IF_MODIFIED_SINCE, value);
         }
         let mut response = self
             .client
