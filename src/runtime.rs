@@ -1,8 +1,280 @@
 //! The TUI loop: owns the terminal, one inbox, runs effects, draws when dirty.
+//!
+//! Terminal events, store replies, rendered bodies and refresh events all arrive on one channel.
+//! The loop drains what is there (up to a frame's worth of time), updates, and draws once if
+//! anything changed; it never redraws on a timer and never waits on I/O itself.
 
-use crate::config::paths::Paths;
+mod effects;
+mod setup;
+mod terminal;
 
-/// Starts the reader (placeholder until the loop lands).
-pub fn start(_paths: &Paths, _demo: bool) -> Result<(), String> {
-    Err("the reader is not built yet; use the headless commands".to_string())
+use std::io;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::task::JoinHandle;
+
+use crate::app::{self, Action, Effect, Input, State};
+use crate::config::keymap::Keymap;
+use crate::config::theme::Theme;
+use crate::refresh::RefreshContext;
+
+pub use setup::{Targets, start};
+pub use terminal::restore as restore_terminal;
+
+/// How long one batch of inputs may take before the screen is drawn.
+const FRAME: Duration = Duration::from_millis(16);
+
+/// What the reader starts with.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub keymap: Keymap,
+    /// Replaced by `Theme::no_color()` when `NO_COLOR` is set.
+    pub theme: Theme,
+    /// Refresh every source right after start.
+    pub refresh_on_start: bool,
+    /// Refresh every source this often while running.
+    pub refresh_every: Option<Duration>,
+    /// Shown in the status line when nothing else is (e.g. how to add sources to the demo).
+    pub idle_hint: Option<String>,
+}
+
+/// Whether `NO_COLOR` asks for no colours (set and not empty).
+pub fn no_color_requested() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty())
+}
+
+/// Run the reader until the user quits or SIGTERM/SIGHUP arrives. The terminal is restored on
+/// every way out, panics included.
+pub async fn run(
+    ctx: Arc<RefreshContext>,
+    targets: Arc<Targets>,
+    options: Options,
+) -> io::Result<()> {
+    let theme = if no_color_requested() {
+        Theme::no_color()
+    } else {
+        options.theme.clone()
+    };
+    let mut tui = terminal::Tui::enter()?;
+    let size = tui.terminal.size()?;
+    let mut state = State::new(options.keymap.clone(), size.width, size.height);
+    state.status.idle_hint = options.idle_hint.clone();
+
+    let (inbox, mut received) = unbounded_channel::<Input>();
+    let events = tokio::spawn(forward_terminal_events(inbox.clone()));
+    let (store_effects, store_worker) =
+        effects::spawn_store_worker(ctx.store.clone(), inbox.clone());
+    let mut runner = Runner {
+        ctx,
+        targets,
+        inbox,
+        store_effects,
+        refresh: None,
+    };
+
+    let mut first = app::start(&mut state);
+    if options.refresh_on_start {
+        first.extend(app::update(&mut state, Action::RefreshAll.into()));
+    }
+    runner.run_all(first, &mut tui)?;
+
+    let result = event_loop(
+        &mut state,
+        &theme,
+        &options,
+        &mut tui,
+        &mut runner,
+        &mut received,
+    )
+    .await;
+
+    events.abort();
+    store_worker.abort();
+    if let Some(refresh) = runner.refresh.take() {
+        refresh.abort();
+    }
+    drop(tui);
+    result
+}
+
+async fn event_loop(
+    state: &mut State,
+    theme: &Theme,
+    options: &Options,
+    tui: &mut terminal::Tui,
+    runner: &mut Runner,
+    received: &mut UnboundedReceiver<Input>,
+) -> io::Result<()> {
+    let mut signals = Signals::new()?;
+    let mut timer = options.refresh_every.map(|every| {
+        let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        interval
+    });
+    let mut dirty = true;
+    loop {
+        if dirty {
+            let now = chrono::Local::now().fixed_offset();
+            tui.terminal
+                .draw(|frame| crate::ui::draw(frame, state, theme, now))?;
+            dirty = false;
+        }
+        if state.quitting {
+            return Ok(());
+        }
+        let first = tokio::select! {
+            input = received.recv() => match input {
+                Some(input) => input,
+                None => return Ok(()),
+            },
+            _ = signals.recv() => {
+                tracing::info!("terminated by signal");
+                return Ok(());
+            }
+            _ = tick(&mut timer) => {
+                if state.status.refreshing() {
+                    continue;
+                }
+                Input::Action(Action::RefreshAll)
+            }
+        };
+        let deadline = Instant::now() + FRAME;
+        let mut next = Some(first);
+        while let Some(input) = next.take() {
+            let effects = app::update(state, input);
+            runner.run_all(effects, tui)?;
+            if state.quitting || Instant::now() >= deadline {
+                break;
+            }
+            next = received.try_recv().ok();
+        }
+        dirty = true;
+    }
+}
+
+async fn tick(timer: &mut Option<tokio::time::Interval>) {
+    match timer {
+        Some(timer) => {
+            timer.tick().await;
+        }
+        None => std::future::pending::<()>().await,
+    }
+}
+
+/// Terminal events → inputs. Focus changes are dropped.
+async fn forward_terminal_events(inbox: UnboundedSender<Input>) {
+    let mut events = EventStream::new();
+    while let Some(event) = events.next().await {
+        let input = match event {
+            Ok(Event::Key(key)) => Input::Key(key),
+            Ok(Event::Mouse(mouse)) => Input::Mouse(mouse),
+            Ok(Event::Resize(width, height)) => Input::Resize { width, height },
+            Ok(Event::Paste(text)) => Input::Paste(text),
+            Ok(_) => continue,
+            Err(error) => {
+                tracing::error!(%error, "cannot read terminal events");
+                break;
+            }
+        };
+        if inbox.send(input).is_err() {
+            break;
+        }
+    }
+}
+
+/// Runs effects: store requests to the store worker, refreshes and links as tasks, terminal
+/// effects (copy, suspend) right here since they need the terminal.
+struct Runner {
+    ctx: Arc<RefreshContext>,
+    targets: Arc<Targets>,
+    inbox: UnboundedSender<Input>,
+    store_effects: UnboundedSender<Effect>,
+    refresh: Option<JoinHandle<()>>,
+}
+
+impl Runner {
+    fn run_all(&mut self, effects: Vec<Effect>, tui: &mut terminal::Tui) -> io::Result<()> {
+        for effect in effects {
+            self.run(effect, tui)?;
+        }
+        Ok(())
+    }
+
+    fn run(&mut self, effect: Effect, tui: &mut terminal::Tui) -> io::Result<()> {
+        if effects::is_store_effect(&effect) {
+            if self.store_effects.send(effect).is_err() {
+                tracing::error!("the store worker has stopped");
+            }
+            return Ok(());
+        }
+        match effect {
+            Effect::FetchSources { scope } => {
+                let task = effects::spawn_refresh(
+                    Arc::clone(&self.ctx),
+                    Arc::clone(&self.targets),
+                    scope,
+                    self.inbox.clone(),
+                );
+                if let Some(previous) = self.refresh.replace(task) {
+                    // `update` starts no refresh while one runs; a finished handle is harmless.
+                    drop(previous);
+                }
+            }
+            Effect::OpenUrl(url) => effects::open_url(url, self.inbox.clone()),
+            Effect::CopyToClipboard(text) => {
+                if let Err(error) = tui.copy(&text) {
+                    tracing::warn!(%error, "cannot copy with OSC 52");
+                }
+            }
+            Effect::Suspend => tui.suspend()?,
+            Effect::Quit => {}
+            other => tracing::error!(?other, "effect not handled"),
+        }
+        Ok(())
+    }
+}
+
+/// SIGTERM, SIGHUP and SIGINT end the reader cleanly (the terminal is restored on the way out).
+struct Signals {
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hangup: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn new() -> io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            terminate: signal(SignalKind::terminate())?,
+            hangup: signal(SignalKind::hangup())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn new() -> io::Result<Signals> {
+        Ok(Signals {})
+    }
+
+    #[cfg(unix)]
+    async fn recv(&mut self) {
+        tokio::select! {
+            _ = self.terminate.recv() => {}
+            _ = self.hangup.recv() => {}
+            _ = self.interrupt.recv() => {}
+        }
+    }
+
+    #[cfg(not(unix))]
+    async fn recv(&mut self) {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

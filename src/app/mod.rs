@@ -8,6 +8,7 @@ mod effect;
 mod input;
 mod msg;
 mod reader;
+mod receive;
 mod search;
 mod status;
 pub mod text;

@@ -88,6 +88,24 @@ pub const EMPTY_READER: &str = "Select an article and press";
 pub const LOADING: &str = "Loading…";
 pub const RENDERING: &str = "Rendering…";
 pub const NO_SOURCES: &str = "No sources yet.";
+/// The idle status line on the demo: how to add real sources (`config` is `None` for `--demo`).
+pub fn demo_hint(config: Option<&std::path::Path>) -> String {
+    match config {
+        Some(path) => format!(
+            "Showing the demo · add your sources in {} or run `tidings import FILE`",
+            path.display()
+        ),
+        None => "Demo mode: nothing is kept when you quit".to_string(),
+    }
+}
+
+pub fn no_sources_hint(config: &std::path::Path) -> String {
+    format!(
+        "No sources yet · add [[source]] tables to {} or run `tidings import FILE`",
+        config.display()
+    )
+}
+
 pub const NO_TEXT: &str = "This article has no text here; open it in the browser.";
 
 pub fn no_link_number(n: u8) -> String {

@@ -6,9 +6,8 @@ use crate::ui::layout;
 use super::articles::Direction;
 use super::categories::RowKind;
 use super::effect::{Effect, RefreshScope};
-use super::msg::{Msg, SourceOutcome};
 use super::status::RefreshProgress;
-use super::{Action, Input, Pane, State, input, text};
+use super::{Action, Input, Pane, State, input, receive, text};
 
 /// Wheel and `ScrollUp`/`ScrollDown` steps.
 pub(super) const SCROLL_STEP: isize = 3;
@@ -31,7 +30,7 @@ pub fn update(state: &mut State, input: Input) -> Vec<Effect> {
         Input::Resize { width, height } => input::resize(state, width, height),
         Input::Paste(text) => input::paste(state, &text),
         Input::Action(action) => act(state, action),
-        Input::Msg(msg) => receive(state, *msg),
+        Input::Msg(msg) => receive::receive(state, *msg),
     }
 }
 
@@ -48,7 +47,7 @@ pub(super) fn reader_page(state: &State) -> usize {
 }
 
 /// Ask for sources and counts, unless a request is running (then once more after it).
-fn request_sources(state: &mut State) -> Option<Effect> {
+pub(super) fn request_sources(state: &mut State) -> Option<Effect> {
     let categories = &mut state.categories;
     if categories.in_flight {
         categories.reload_wanted = true;
@@ -366,7 +365,7 @@ fn next_unread(state: &mut State, direction: Direction) -> Vec<Effect> {
 }
 
 /// Find the next unread article from `from` on; continue in the next window if need be.
-fn seek_unread(state: &mut State, direction: Direction, from: usize) -> Vec<Effect> {
+pub(super) fn seek_unread(state: &mut State, direction: Direction, from: usize) -> Vec<Effect> {
     let page = list_page(state);
     let articles = &mut state.articles;
     if let Some(index) = articles.find_unread(direction, from) {
@@ -506,160 +505,4 @@ fn reload_from_top(state: &mut State) -> Vec<Effect> {
     let effect = state.articles.switch(state.articles.view.clone());
     state.articles.keep = keep;
     vec![effect]
-}
-
-/// Whether articles of `source` can appear in `view`.
-fn view_includes(state: &State, view: &ArticleView, source: SourceId) -> bool {
-    match view {
-        ArticleView::Source(id) => *id == source,
-        ArticleView::Category(name) => state
-            .categories
-            .source(source)
-            .is_none_or(|row| row.categories.contains(name)),
-        _ => true,
-    }
-}
-
-fn reload_articles(state: &mut State) -> Vec<Effect> {
-    let mut effects: Vec<Effect> = state.articles.reload().into_iter().collect();
-    effects.extend(request_sources(state));
-    effects
-}
-
-fn receive(state: &mut State, msg: Msg) -> Vec<Effect> {
-    match msg {
-        Msg::SourcesLoaded {
-            sources,
-            counts,
-            categories,
-        } => {
-            state.categories.in_flight = false;
-            state.categories.set_data(sources, counts, categories);
-            let page = categories_page(state);
-            state.categories.scroll_to_cursor(page);
-            if std::mem::take(&mut state.categories.reload_wanted) {
-                return request_sources(state).into_iter().collect();
-            }
-            Vec::new()
-        }
-        Msg::ArticlesLoaded {
-            generation,
-            query,
-            rows,
-            total,
-        } => articles_loaded(state, generation, &query, rows, total),
-        Msg::ArticleLoaded { article } => {
-            if let Some(row) = state.articles.row_mut_by_id(article.id) {
-                row.read = article.read;
-                row.starred = article.starred;
-                row.views = article.views;
-                row.score = article.score;
-                row.comments = article.comments;
-            }
-            if state.reader.id == Some(article.id) {
-                state.reader.article = Some(*article);
-            }
-            Vec::new()
-        }
-        Msg::BodyRendered {
-            generation,
-            id,
-            width,
-            body,
-        } => {
-            state.reader.accept(generation, id, width, body);
-            Vec::new()
-        }
-        Msg::MarkedAllRead { count } => {
-            state.status.info(text::marked_all_read(count));
-            reload_articles(state)
-        }
-        Msg::RefreshStarted { total } => {
-            state.status.refresh.get_or_insert_default().total = total;
-            state.status.summary = None;
-            Vec::new()
-        }
-        Msg::SourceRefreshed {
-            source,
-            name,
-            outcome,
-        } => source_refreshed(state, source, name, outcome),
-        Msg::RefreshFinished { tally } => {
-            state.status.refresh = None;
-            state.status.summary = Some(tally);
-            reload_articles(state)
-        }
-        Msg::Notified { text, error } => {
-            if error {
-                state.status.error(text);
-            } else {
-                state.status.info(text);
-            }
-            Vec::new()
-        }
-    }
-}
-
-fn articles_loaded(
-    state: &mut State,
-    generation: u64,
-    query: &crate::model::ArticleQuery,
-    rows: Vec<crate::model::ArticleRow>,
-    total: usize,
-) -> Vec<Effect> {
-    if !state.articles.accept(generation, query, rows, total) {
-        return Vec::new();
-    }
-    let page = list_page(state);
-    state.articles.scroll_to_cursor(page);
-    if matches!(state.articles.view, ArticleView::Search(_)) {
-        state.categories.search_total = i64::try_from(total).unwrap_or(i64::MAX);
-        state.categories.rebuild();
-    }
-    if std::mem::take(&mut state.articles.reload_wanted) {
-        return state.articles.reload().into_iter().collect();
-    }
-    if let Some(direction) = state.articles.seeking.take() {
-        let from = state.articles.cursor;
-        return seek_unread(state, direction, from);
-    }
-    state.articles.ensure_window().into_iter().collect()
-}
-
-fn source_refreshed(
-    state: &mut State,
-    source: SourceId,
-    name: String,
-    outcome: Result<SourceOutcome, String>,
-) -> Vec<Effect> {
-    let progress = state.status.refresh.get_or_insert_default();
-    progress.done += 1;
-    match outcome {
-        Err(error) => {
-            progress.failed += 1;
-            progress.last_failure = Some((name, error.clone()));
-            state.categories.set_source_error(source, Some(error));
-            Vec::new()
-        }
-        Ok(outcome) => {
-            state.categories.set_source_error(source, None);
-            let SourceOutcome::Updated { new, updated } = outcome else {
-                return Vec::new();
-            };
-            progress.new_articles += new;
-            if new + updated == 0 {
-                return Vec::new();
-            }
-            let mut effects = Vec::new();
-            if view_includes(state, &state.articles.view.clone(), source) {
-                effects.extend(state.articles.reload());
-            }
-            effects.extend(request_sources(state));
-            let open = state.reader.article.as_ref().or(None);
-            if let Some(article) = open.filter(|article| article.source_id == source) {
-                effects.push(Effect::LoadArticle { id: article.id });
-            }
-            effects
-        }
-    }
 }

@@ -1,0 +1,189 @@
+//! Starting the reader: config, data dir (throwaway for `--demo`), store and sources, the demo
+//! site when a source needs it, the fetcher; then the loop. Errors here come before the terminal
+//! is taken, so they are returned as text for the command line.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use url::Url;
+
+use crate::app::RefreshScope;
+use crate::config::paths::Paths;
+use crate::config::{Config, SourceConfig};
+use crate::fetch::Fetcher;
+use crate::model::{SourceId, SourceRow};
+use crate::refresh::{RefreshContext, SourceTarget};
+use crate::store::{SourceSpec, Store, StoreError, StoreHandle};
+
+use super::Options;
+
+/// The configured sources with their store ids, and where the demo site runs, for building
+/// refresh targets.
+pub struct Targets {
+    pub sources: Vec<SourceConfig>,
+    pub ids: Vec<SourceId>,
+    pub demo_base: Option<Url>,
+}
+
+impl Targets {
+    /// Targets for a scope. `rows` gives the names the store shows (the feed's title when the
+    /// user gave none).
+    pub fn build(&self, scope: &RefreshScope, rows: &[SourceRow]) -> Vec<SourceTarget> {
+        let name = |id: SourceId| {
+            rows.iter()
+                .find(|row| row.id == id)
+                .map(|row| row.name.clone())
+                .unwrap_or_default()
+        };
+        self.sources
+            .iter()
+            .zip(&self.ids)
+            .filter(|(_, id)| match scope {
+                RefreshScope::All => true,
+                RefreshScope::Sources(ids) => ids.contains(id),
+            })
+            .filter_map(|(source, id)| {
+                match sources::fetch_url(&source.url, self.demo_base.as_ref()) {
+                    Ok(url) => Some(SourceTarget {
+                        id: *id,
+                        name: name(*id),
+                        named: source.name.is_some(),
+                        url,
+                        kind: source.kind,
+                    }),
+                    Err(error) => {
+                        tracing::warn!(source = %source.url, %error, "cannot refresh");
+                        None
+                    }
+                }
+            })
+            .collect()
+    }
+}
+
+/// The source helpers the headless commands use (`cli::sources` is private to the CLI); the demo
+/// URL scheme must stay identical so that `tidings refresh` and the reader share one database.
+mod sources {
+    use super::*;
+
+    const DEMO_URL_PREFIX: &str = "tidings-demo:/";
+
+    pub fn demo_source_configs() -> Vec<SourceConfig> {
+        crate::demo::demo_sources()
+            .iter()
+            .map(|demo| SourceConfig {
+                name: Some(demo.name.to_string()),
+                url: format!("{DEMO_URL_PREFIX}{}", demo.path.trim_start_matches('/')),
+                kind: demo.kind,
+                categories: vec![demo.category.to_string()],
+                line: 0,
+            })
+            .collect()
+    }
+
+    pub fn sync(store: &mut Store, sources: &[SourceConfig]) -> Result<Vec<SourceId>, StoreError> {
+        let specs: Vec<SourceSpec> = sources
+            .iter()
+            .map(|source| SourceSpec {
+                url: source.url.clone(),
+                name: source.name.clone(),
+                kind: source.kind,
+                categories: source.categories.clone(),
+            })
+            .collect();
+        store.sync_sources(&specs)
+    }
+
+    pub fn fetch_url(stored: &str, demo_base: Option<&Url>) -> Result<Url, String> {
+        if let Some(path) = stored.strip_prefix(DEMO_URL_PREFIX) {
+            let base = demo_base.ok_or_else(|| "the demo site is not running".to_string())?;
+            return base.join(path).map_err(|err| format!("{stored}: {err}"));
+        }
+        Url::parse(stored).map_err(|err| format!("{stored}: {err}"))
+    }
+
+    pub fn needs_demo(sources: &[SourceConfig]) -> bool {
+        sources
+            .iter()
+            .any(|source| source.url.starts_with(DEMO_URL_PREFIX))
+    }
+}
+
+/// A data dir removed when the demo ends.
+struct Throwaway(PathBuf);
+
+impl Drop for Throwaway {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Run the reader (`tidings` without a subcommand, or `tidings --demo`).
+pub fn start(paths: &Paths, demo: bool) -> Result<(), String> {
+    let config = Config::load_or_default(&paths.config_file).map_err(|err| err.to_string())?;
+    let use_demo = demo || config.is_builtin_default;
+    let configured = if use_demo {
+        sources::demo_source_configs()
+    } else {
+        config.sources.clone()
+    };
+    let throwaway = demo.then(|| {
+        Throwaway(std::env::temp_dir().join(format!("tidings-demo-{}", std::process::id())))
+    });
+    let database = match &throwaway {
+        Some(dir) => dir.0.join("tidings.db"),
+        None => paths.database(),
+    };
+    let mut store =
+        Store::open(&database).map_err(|err| format!("{}: {err}", database.display()))?;
+    let ids = sources::sync(&mut store, &configured).map_err(|err| err.to_string())?;
+    let fetcher = Fetcher::new(&config.fetch).map_err(|err| err.to_string())?;
+    let idle_hint = if demo {
+        Some(crate::app::text::demo_hint(None))
+    } else if config.is_builtin_default {
+        Some(crate::app::text::demo_hint(Some(&paths.config_file)))
+    } else if configured.is_empty() {
+        Some(crate::app::text::no_sources_hint(&paths.config_file))
+    } else {
+        None
+    };
+    let options = Options {
+        keymap: config.keymap.clone(),
+        theme: config.theme.clone(),
+        refresh_on_start: config.refresh.on_start && !configured.is_empty(),
+        refresh_every: config.refresh.every,
+        idle_hint,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| format!("cannot start the async runtime: {err}"))?;
+    let result = runtime.block_on(async move {
+        let _demo_server = if sources::needs_demo(&configured) {
+            match crate::demo::DemoServer::start().await {
+                Ok(server) => Some(server),
+                Err(error) => {
+                    tracing::error!(%error, "cannot start the demo site");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let targets = Targets {
+            sources: configured,
+            ids,
+            demo_base: _demo_server.as_ref().map(|server| server.base_url()),
+        };
+        let ctx = Arc::new(RefreshContext {
+            fetcher,
+            store: StoreHandle::spawn(store),
+        });
+        // The demo site serves until the reader ends.
+        super::run(ctx, Arc::new(targets), options).await
+    });
+    // Tasks still running (a refresh) end with the runtime; the store thread finishes its job.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    drop(throwaway);
+    result.map_err(|err| format!("terminal: {err}"))
+}
