@@ -2,7 +2,7 @@
 
 mod commands;
 mod output;
-mod sources;
+pub(crate) mod sources;
 
 use std::path::PathBuf;
 

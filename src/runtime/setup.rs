@@ -9,11 +9,12 @@ use url::Url;
 
 use crate::app::RefreshScope;
 use crate::config::paths::Paths;
+use crate::cli::sources;
 use crate::config::{Config, SourceConfig};
 use crate::fetch::Fetcher;
 use crate::model::{SourceId, SourceRow};
 use crate::refresh::{RefreshContext, SourceTarget};
-use crate::store::{SourceSpec, Store, StoreError, StoreHandle};
+use crate::store::{Store, StoreHandle};
 
 use super::Options;
 
@@ -58,54 +59,6 @@ impl Targets {
                 }
             })
             .collect()
-    }
-}
-
-/// The source helpers the headless commands use (`cli::sources` is private to the CLI); the demo
-/// URL scheme must stay identical so that `tidings refresh` and the reader share one database.
-mod sources {
-    use super::*;
-
-    const DEMO_URL_PREFIX: &str = "tidings-demo:/";
-
-    pub fn demo_source_configs() -> Vec<SourceConfig> {
-        crate::demo::demo_sources()
-            .iter()
-            .map(|demo| SourceConfig {
-                name: Some(demo.name.to_string()),
-                url: format!("{DEMO_URL_PREFIX}{}", demo.path.trim_start_matches('/')),
-                kind: demo.kind,
-                categories: vec![demo.category.to_string()],
-                line: 0,
-            })
-            .collect()
-    }
-
-    pub fn sync(store: &mut Store, sources: &[SourceConfig]) -> Result<Vec<SourceId>, StoreError> {
-        let specs: Vec<SourceSpec> = sources
-            .iter()
-            .map(|source| SourceSpec {
-                url: source.url.clone(),
-                name: source.name.clone(),
-                kind: source.kind,
-                categories: source.categories.clone(),
-            })
-            .collect();
-        store.sync_sources(&specs)
-    }
-
-    pub fn fetch_url(stored: &str, demo_base: Option<&Url>) -> Result<Url, String> {
-        if let Some(path) = stored.strip_prefix(DEMO_URL_PREFIX) {
-            let base = demo_base.ok_or_else(|| "the demo site is not running".to_string())?;
-            return base.join(path).map_err(|err| format!("{stored}: {err}"));
-        }
-        Url::parse(stored).map_err(|err| format!("{stored}: {err}"))
-    }
-
-    pub fn needs_demo(sources: &[SourceConfig]) -> bool {
-        sources
-            .iter()
-            .any(|source| source.url.starts_with(DEMO_URL_PREFIX))
     }
 }
 
