@@ -46,7 +46,7 @@ fn is_rewritten(c: char) -> bool {
 /// that aren't needed for text (U+200B, U+2060, U+FEFF; U+200D ZWJ is kept for emoji).
 /// U+2028/U+2029 become '\n'. Borrows when nothing changes.
 pub fn clean(text: &str) -> Cow<'_, str> {
-    let Some(first) = text.find(|c: char| is_forbidden(c) || is_rewritten(c)) else {
+    let Some(first) = first_suspect(text) else {
         return Cow::Borrowed(text);
     };
     let mut out = String::with_capacity(text.len());
@@ -65,6 +65,31 @@ pub fn clean(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// The byte offset of the first character [`clean`] must drop or rewrite, if any.
+///
+/// Feeds are megabytes of clean text, so this scans bytes rather than decoding characters: every
+/// forbidden or rewritten character is a C0/DEL byte or starts with one of the lead bytes
+/// 0xC2 (C1 controls), 0xD8 (U+061C), 0xE2 (U+200x, U+202x, U+206x) or 0xEF (U+FEFF, U+FFF9–B).
+fn first_suspect(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(offset) = bytes[from..].iter().position(|&b| {
+        (b < 0x20 && b != b'\n' && b != b'\t') || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2 | 0xef)
+    }) {
+        let at = from + offset;
+        // `at` is a character boundary: the bytes searched for are never continuation bytes.
+        if let Some(c) = text[at..].chars().next() {
+            if is_forbidden(c) || is_rewritten(c) {
+                return Some(at);
+            }
+            from = at + c.len_utf8();
+        } else {
+            return None;
+        }
+    }
+    None
 }
 
 /// Same as [`clean`], but also turns '\n', '\t' and every other whitespace run into one space and
