@@ -188,6 +188,28 @@ fn tiny_widths_do_not_panic() {
 }
 
 #[test]
+fn inputs_that_panic_html2text_still_render() {
+    // An unchecked add on the start number (debug builds).
+    let body = render_html(
+        "<ol start=\"9223372036854775807\"><li>a</li><li>b</li></ol>",
+        40,
+        None,
+    );
+    assert_eq!(texts(&body), ["1. a", "2. b"]);
+    // An unwrap in html2text's table layout on this colspan/rowspan mix.
+    let body = render_html(
+        "<table><td colspan=\"2\">a<td rowspan=\"2\">b</table>",
+        40,
+        None,
+    );
+    let t = texts(&body);
+    assert!(
+        t.iter().any(|l| l.contains('─')),
+        "fell back to plain text: {t:?}"
+    );
+}
+
+#[test]
 fn cjk_text() {
     let body = render_html("<p>你好世界，这是中文。</p>", 10, None);
     assert_eq!(texts(&body), ["你好世界，", "这是中文。"]);

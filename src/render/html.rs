@@ -2,13 +2,16 @@
 //! and HTML → plain text. Built on html2text's annotated output; pure, never panics, bounded work.
 //! Styles are semantic modifiers only (see [`roles`]); colours belong to the UI's theme.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
+use std::sync::LazyLock;
 
 use html2text::render::{RichAnnotation, TaggedLine, TextDecorator};
 use ratatui::style::Style;
 use ratatui::text::Line;
+use regex::Regex;
 use url::Url;
 
 use super::nesting::limit_nesting;
@@ -139,7 +142,40 @@ fn prepare(html: &str) -> String {
         end -= 1;
     }
     let cleaned = clean(&html[..end]);
-    limit_nesting(&cleaned, MAX_NESTING).into_owned()
+    let limited = limit_nesting(&cleaned, MAX_NESTING);
+    let clamped = clamp_list_starts(&limited);
+    strip_rowspans(&clamped).into_owned()
+}
+
+/// html2text 0.17 can panic (an unwrap in its table layout) on some colspan/rowspan mixes, so
+/// cells lose their rowspan: a slightly wrong table beats no rendering.
+fn strip_rowspans(html: &str) -> Cow<'_, str> {
+    static CELL: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(r#"(?i)<t[dh]\b(?:[^>"']|"[^"]*"|'[^']*')*>"#).ok());
+    static ROWSPAN: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(r#"(?i)\browspan\b(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?"#).ok()
+    });
+    let (Some(cell), Some(rowspan)) = (CELL.as_ref(), ROWSPAN.as_ref()) else {
+        return Cow::Borrowed(html);
+    };
+    if !html.to_ascii_lowercase().contains("rowspan") {
+        return Cow::Borrowed(html);
+    }
+    cell.replace_all(html, |caps: &regex::Captures<'_>| {
+        rowspan.replace_all(&caps[0], "").into_owned()
+    })
+}
+
+/// html2text adds the item count to `<ol start>` unchecked (an overflow panic in debug builds);
+/// absurd start numbers become 1.
+fn clamp_list_starts(html: &str) -> Cow<'_, str> {
+    static HUGE_START: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(r#"(?i)(<ol\b[^>]*?\bstart\s*=\s*["']?)\s*[-+]?[0-9]{7,}"#).ok()
+    });
+    match HUGE_START.as_ref() {
+        Some(re) => re.replace_all(html, "${1}1"),
+        None => Cow::Borrowed(html),
+    }
 }
 
 /// Runs html2text, retrying with overflow allowed when the width is too narrow for the layout.
@@ -153,6 +189,7 @@ fn run_html2text(
     let attempt = |overflow: bool| {
         let config = html2text::config::with_decorator(decorator.clone())
             .link_footnotes(footnotes)
+            .unicode_strikeout(false)
             .empty_img_mode(html2text::config::ImageRenderMode::ShowAlways);
         let config = if overflow {
             config.allow_width_overflow()
