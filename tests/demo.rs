@@ -216,6 +216,11 @@ async fn gbk_section_decodes_from_gbk_with_meta_charset_only() {
     assert!(text.contains("href=\"info/1291/2208.htm\""));
     assert!(text.contains("<span class=\"p_next p_fun\"><a href=\"xydt/1.htm\">下页</a></span>"));
 
+    // The reader's own charset pipeline finds GBK from the meta alone.
+    let decoded = tidings::fetch::charset::decode(&list.body, Some(&list.content_type));
+    assert_eq!(decoded.encoding, encoding_rs::GBK);
+    assert!(decoded.text.contains("校园动态"));
+
     let article = get(&server, "info/1291/2207.htm").await;
     let (text, _, errors) = encoding_rs::GBK.decode(&article.body);
     assert!(!errors);

@@ -23,8 +23,9 @@ pub struct Content {
     pub tech: Feed,
     pub campus: Feed,
     pub hn: HnData,
-    /// The moment the server started: dates in the content are relative to it.
-    pub now: DateTime<Utc>,
+    /// 00:00 UTC of the day the server started. Dates in the content count back from it, so they
+    /// stay the same through a day, across restarts, and are never in the future.
+    pub anchor: DateTime<Utc>,
 }
 
 /// One CMS column: its list pages and articles, newest first.
@@ -158,8 +159,8 @@ pub struct HnComment {
 }
 
 impl Content {
-    /// Parses the baked-in content; `now` anchors the relative dates.
-    pub fn load(now: DateTime<Utc>) -> std::io::Result<Content> {
+    /// Parses the baked-in content; the day of `started` anchors the relative dates.
+    pub fn load(started: DateTime<Utc>) -> std::io::Result<Content> {
         let sections = SECTIONS
             .iter()
             .map(|text| parse::<Section>("section", text))
@@ -169,7 +170,7 @@ impl Content {
             tech: parse("tech feed", TECH_FEED)?,
             campus: parse("campus feed", CAMPUS_FEED)?,
             hn: parse("hn", HN)?,
-            now,
+            anchor: started.date_naive().and_time(NaiveTime::MIN).and_utc(),
         })
     }
 
@@ -185,21 +186,22 @@ impl Content {
             .find_map(|s| s.articles.iter().find(|a| a.id == id).map(|a| (s, a)))
     }
 
-    /// The publish time of a CMS article: `days_ago` days before today, at its time of day.
+    /// The publish time of a CMS article: `days_ago` (at least 1) days before the anchor's day,
+    /// at its time of day.
     pub fn article_time(&self, article: &Article) -> DateTime<Utc> {
-        let day: NaiveDate = (self.now - Duration::days(article.days_ago)).date_naive();
+        let day: NaiveDate = (self.anchor - Duration::days(article.days_ago.max(1))).date_naive();
         let time = NaiveTime::parse_from_str(&article.time, "%H:%M:%S").unwrap_or(NaiveTime::MIN);
-        let at = day.and_time(time).and_utc();
-        // A time later today than the server start would be in the future: move it back a day.
-        if at > self.now {
-            at - Duration::days(1)
-        } else {
-            at
-        }
+        day.and_time(time).and_utc()
     }
 
     pub fn hours_ago(&self, hours: i64) -> DateTime<Utc> {
-        self.now - Duration::hours(hours)
+        self.anchor - Duration::hours(hours.max(0))
+    }
+
+    /// Ten-minute steps from the anchor to `at`: counts grow by one step each, so a reader that
+    /// restarts the demo later still sees larger numbers than before.
+    pub fn ticks(&self, at: DateTime<Utc>) -> u64 {
+        u64::try_from((at - self.anchor).num_minutes() / 10).unwrap_or(0)
     }
 }
 
@@ -239,11 +241,28 @@ mod tests {
     }
 
     #[test]
+    fn dates_are_stable_through_the_day_and_ticks_count_ten_minutes() {
+        let morning = DateTime::parse_from_rfc3339("2026-11-20T00:05:00Z")
+            .unwrap()
+            .to_utc();
+        let evening = DateTime::parse_from_rfc3339("2026-11-20T23:55:00Z")
+            .unwrap()
+            .to_utc();
+        let early = Content::load(morning).unwrap();
+        let late = Content::load(evening).unwrap();
+        let article = &early.sections[0].articles[0];
+        assert_eq!(early.article_time(article), late.article_time(article));
+        assert_eq!(early.ticks(morning), 0);
+        assert_eq!(late.ticks(evening), 143);
+        assert_eq!(early.ticks(evening + Duration::minutes(20)), 145);
+    }
+
+    #[test]
     fn article_times_are_never_in_the_future() {
         let content = Content::load(Utc::now()).unwrap();
         for section in &content.sections {
             for article in &section.articles {
-                assert!(content.article_time(article) <= content.now);
+                assert!(content.article_time(article) < content.anchor);
             }
         }
     }

@@ -1,10 +1,11 @@
-//! Live counters of the demo site: each read of a count moves it on, so refreshes a few seconds
-//! apart see growth. Owns only numbers; never HTTP or markup.
+//! Live counters of the demo site: each read of a count moves it on, and so does time (in ticks
+//! the caller passes), so refreshes a few seconds apart see growth. Owns only numbers; never HTTP
+//! or markup.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// One growing number: `base + step * reads so far`.
+/// One growing number: `base + step * (reads so far + ticks)`.
 #[derive(Debug)]
 struct Counter {
     base: u64,
@@ -22,9 +23,9 @@ impl Counter {
     }
 
     /// The current value, then one more read.
-    fn read(&self) -> u64 {
+    fn read(&self, ticks: u64) -> u64 {
         let before = self.reads.fetch_add(1, Ordering::Relaxed);
-        self.base + self.step * before
+        self.base + self.step * (before + ticks)
     }
 }
 
@@ -45,8 +46,8 @@ impl Counters {
     }
 
     /// Reads one count and moves it on; `None` for an id the site does not know.
-    pub fn read(&self, id: u32) -> Option<u64> {
-        self.by_id.get(&id).map(Counter::read)
+    pub fn read(&self, id: u32, ticks: u64) -> Option<u64> {
+        self.by_id.get(&id).map(|c| c.read(ticks))
     }
 }
 
@@ -71,9 +72,13 @@ pub fn parse_ids(list: &str) -> Vec<Option<u32>> {
 }
 
 /// The batch endpoint's answer: counts in request order, 0 for unknown ids.
-pub fn batch(counters: &Counters, ids: &[Option<u32>]) -> String {
+pub fn batch(counters: &Counters, ids: &[Option<u32>], ticks: u64) -> String {
     ids.iter()
-        .map(|id| id.and_then(|id| counters.read(id)).unwrap_or(0).to_string())
+        .map(|id| {
+            id.and_then(|id| counters.read(id, ticks))
+                .unwrap_or(0)
+                .to_string()
+        })
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -85,18 +90,18 @@ mod tests {
     #[test]
     fn counts_grow_with_each_read() {
         let counters = Counters::new([(1, 100, 5), (2, 7, 1)]);
-        assert_eq!(counters.read(1), Some(100));
-        assert_eq!(counters.read(1), Some(105));
-        assert_eq!(counters.read(2), Some(7));
-        assert_eq!(counters.read(3), None);
-        assert_eq!(counters.read(1), Some(110));
+        assert_eq!(counters.read(1, 0), Some(100));
+        assert_eq!(counters.read(1, 0), Some(105));
+        assert_eq!(counters.read(2, 0), Some(7));
+        assert_eq!(counters.read(3, 0), None);
+        assert_eq!(counters.read(1, 10), Some(160));
     }
 
     #[test]
     fn batch_keeps_request_order_and_zeroes_unknown_ids() {
         let counters = Counters::new([(1, 42, 1), (2, 7, 1)]);
         let ids = parse_ids("2, 1,x,9,");
-        assert_eq!(batch(&counters, &ids), "7,42,0,0");
-        assert_eq!(batch(&counters, &ids), "8,43,0,0");
+        assert_eq!(batch(&counters, &ids, 0), "7,42,0,0");
+        assert_eq!(batch(&counters, &ids, 0), "8,43,0,0");
     }
 }

@@ -1,5 +1,5 @@
 //! The demo's RSS 2.0 and Atom feeds and the plain pages their items link to; pure rendering,
-//! with the fetch number passed in so counts grow per request.
+//! with a fetch number (earlier fetches plus time ticks) passed in so counts grow.
 
 use chrono::{DateTime, Utc};
 use url::Url;
@@ -7,7 +7,7 @@ use url::Url;
 use super::content::{Content, Feed, FeedItem};
 use super::site::{escape, fill};
 
-/// How the per-item numbers look at the `fetch`-th fetch of a feed (0-based).
+/// How the per-item numbers look after the counts moved on `fetch` times.
 fn views(item: &FeedItem, fetch: u64) -> u64 {
     item.views + item.step * fetch
 }
@@ -69,9 +69,10 @@ pub fn rss(content: &Content, feed: &Feed, base: &Url, fetch: u64) -> String {
     for item in &feed.items {
         let link = post_url(base, item.id);
         out += &format!(
-            "<item>\n<title>{title}</title>\n<link>{link}</link>\n<guid isPermaLink=\"true\">{link}</guid>\n\
+            "<item>\n<title>{title}</title>\n<link>{link}</link>\n<guid isPermaLink=\"false\">tidings-demo-{id}</guid>\n\
              <pubDate>{date}</pubDate>\n<dc:creator>{author}</dc:creator>\n",
             title = escape(&item.title),
+            id = item.id,
             date = rfc2822(content.hours_ago(item.hours_ago)),
             author = escape(&item.author),
         );

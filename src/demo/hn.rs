@@ -1,5 +1,5 @@
 //! The demo's Hacker-News-style API (`/hn/v0/…`): story lists and items in the real API's JSON
-//! shapes, with scores that grow per fetch. Pure rendering; the caller counts the fetches.
+//! shapes, with scores that grow per fetch and over time. Pure rendering; the caller counts.
 
 use chrono::Duration;
 use serde_json::{Value, json};
@@ -45,8 +45,8 @@ pub fn story_ids(content: &Content) -> impl Iterator<Item = u32> + '_ {
     content.hn.stories.iter().map(|s| s.id)
 }
 
-/// `item/{id}.json`: a story or comment as the API shapes it; `fetch` is how many times this
-/// item was fetched before. `None` for an unknown id (the real API answers `null`).
+/// `item/{id}.json`: a story or comment as the API shapes it; `fetch` is how far its counts have
+/// moved on (earlier fetches plus time ticks). `None` for an unknown id (the API answers `null`).
 pub fn item(content: &Content, id: u32, fetch: u64) -> Option<Value> {
     if let Some(story) = content.hn.stories.iter().find(|s| s.id == id) {
         return Some(story_json(content, story, fetch));
@@ -57,14 +57,14 @@ pub fn item(content: &Content, id: u32, fetch: u64) -> Option<Value> {
         .stories
         .iter()
         .find(|s| s.id == comment.parent)
-        .map_or(content.now, |s| content.hours_ago(s.hours_ago));
+        .map_or(content.anchor, |s| content.hours_ago(s.hours_ago));
     let time = parent_time + Duration::minutes(comment.minutes_after);
     Some(json!({
         "by": comment.by,
         "id": comment.id,
         "parent": comment.parent,
         "text": comment.text,
-        "time": time.min(content.now).timestamp(),
+        "time": time.min(content.anchor).timestamp(),
         "type": "comment",
     }))
 }

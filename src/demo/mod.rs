@@ -29,6 +29,11 @@ use crate::model::SourceKind;
 
 pub use content::OWNER;
 
+/// The port the demo tries first. Article links carry the port, so a stable one keeps the links
+/// stored by one run valid in the next; when it is taken (a second instance, parallel tests) the
+/// server takes any free port instead.
+pub const PREFERRED_PORT: u16 = 47316;
+
 /// The running demo site. Dropping it stops the server.
 pub struct DemoServer {
     pub addr: SocketAddr,
@@ -38,10 +43,14 @@ pub struct DemoServer {
 }
 
 impl DemoServer {
-    /// Binds 127.0.0.1:0 and serves the site on the current tokio runtime until dropped or
-    /// [`DemoServer::shutdown`].
+    /// Binds 127.0.0.1 ([`PREFERRED_PORT`] when free, else a random port) and serves the site on
+    /// the current tokio runtime until dropped or [`DemoServer::shutdown`].
     pub async fn start() -> std::io::Result<DemoServer> {
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let listener =
+            match tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, PREFERRED_PORT)).await {
+                Ok(listener) => listener,
+                Err(_) => tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?,
+            };
         let addr = listener.local_addr()?;
         let base = base_url_of(addr)?;
         let content = content::Content::load(chrono::Utc::now())?;

@@ -56,6 +56,13 @@ impl SiteState {
     }
 }
 
+impl SiteState {
+    /// Ten-minute steps since the content's anchor: the part of every count that grows with time.
+    fn ticks(&self) -> u64 {
+        self.content.ticks(chrono::Utc::now())
+    }
+}
+
 type Shared = State<Arc<SiteState>>;
 type Params = Query<HashMap<String, String>>;
 
@@ -116,7 +123,7 @@ async fn index(headers: HeaderMap) -> Response {
 }
 
 async fn tech_feed(State(state): Shared) -> Response {
-    let fetch = state.tech_fetches.next();
+    let fetch = state.tech_fetches.next() + state.ticks();
     let xml = feeds::rss(&state.content, &state.content.tech, &state.base, fetch);
     (
         [(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")],
@@ -126,7 +133,7 @@ async fn tech_feed(State(state): Shared) -> Response {
 }
 
 async fn campus_feed(State(state): Shared) -> Response {
-    let fetch = state.campus_fetches.next();
+    let fetch = state.campus_fetches.next() + state.ticks();
     let xml = feeds::atom(&state.content, &state.content.campus, &state.base, fetch);
     (
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
@@ -174,7 +181,7 @@ async fn dynclicks(State(state): Shared, Query(params): Params) -> Response {
         .get("clickid")
         .and_then(|v| v.trim().parse::<u32>().ok());
     let count = match id {
-        Some(id) if owner_matches(&params) => state.clicks.read(id).unwrap_or(0),
+        Some(id) if owner_matches(&params) => state.clicks.read(id, state.ticks()).unwrap_or(0),
         _ => 0,
     };
     (
@@ -188,7 +195,7 @@ async fn dynclicks(State(state): Shared, Query(params): Params) -> Response {
 async fn dynclicks_batch(State(state): Shared, Query(params): Params) -> Response {
     let ids = counters::parse_ids(params.get("clickids").map_or("", String::as_str));
     let body = if owner_matches(&params) {
-        counters::batch(&state.clicks, &ids)
+        counters::batch(&state.clicks, &ids, state.ticks())
     } else {
         vec!["0"; ids.len()].join(",")
     };
@@ -201,7 +208,7 @@ async fn clicktimes(State(state): Shared, Query(params): Params) -> Response {
         .get("wbnewsid")
         .and_then(|v| v.trim().parse::<u32>().ok());
     let times = match id {
-        Some(id) if owner_matches(&params) => state.downloads.read(id).unwrap_or(0),
+        Some(id) if owner_matches(&params) => state.downloads.read(id, 0).unwrap_or(0),
         _ => 0,
     };
     let body = serde_json::json!({
@@ -276,7 +283,7 @@ async fn hn_item(State(state): Shared, Path(file): Path<String>) -> Response {
     else {
         return not_found();
     };
-    let fetch = state.hn_fetches.read(id).unwrap_or(0);
+    let fetch = state.hn_fetches.read(id, state.ticks()).unwrap_or(0);
     // The real API answers `null` for an id it does not know.
     let value = hn::item(&state.content, id, fetch).unwrap_or(serde_json::Value::Null);
     json(value.to_string())
