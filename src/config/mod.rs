@@ -6,6 +6,7 @@ pub mod import;
 pub mod keymap;
 pub mod paths;
 mod raw;
+pub mod rules;
 pub mod theme;
 
 use std::path::{Path, PathBuf};

@@ -8,7 +8,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    Config, ConfigError, FetchConfig, RefreshConfig, RetentionConfig, SourceConfig, keymap, theme,
+    Config, ConfigError, FetchConfig, RefreshConfig, RetentionConfig, SourceConfig, keymap, rules,
+    theme,
 };
 use crate::model::SourceKind;
 
@@ -70,6 +71,17 @@ struct RawSource {
     kind: Option<Spanned<String>>,
     #[serde(default)]
     category: Option<Categories>,
+    // Page, hackernews and json sources (validated by `rules::from_source`).
+    preset: Option<Spanned<String>>,
+    lists: Option<Spanned<Vec<rules::RawListTarget>>>,
+    rules: Option<Spanned<toml::Table>>,
+    feed: Option<Spanned<String>>,
+    base_url: Option<Spanned<String>>,
+    pointers: Option<Spanned<toml::Table>>,
+    delay: Option<Spanned<String>>,
+    counter_window_days: Option<Spanned<u32>>,
+    max_pages: Option<Spanned<usize>>,
+    limit: Option<Spanned<usize>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -234,6 +246,7 @@ fn sources(ctx: &Ctx<'_>, raw: Vec<Spanned<RawSource>>) -> Result<Vec<SourceConf
     let mut out = Vec::with_capacity(raw.len());
     for spanned in raw {
         let line = line_of(ctx.text, spanned.span().start);
+        let offset = spanned.span().start;
         let source = spanned.into_inner();
         let url_text = source.url.get_ref().trim().to_string();
         let parsed = url::Url::parse(&url_text)
@@ -289,6 +302,26 @@ fn sources(ctx: &Ctx<'_>, raw: Vec<Spanned<RawSource>>) -> Result<Vec<SourceConf
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty())
         .collect();
+        let origin = rules::Origin {
+            path: ctx.path,
+            text: ctx.text,
+            offset,
+        };
+        let fields = rules::RawRuleFields {
+            preset: source.preset,
+            lists: source.lists,
+            rules: source.rules,
+            feed: source.feed,
+            base_url: source.base_url,
+            pointers: source.pointers,
+            delay: source.delay,
+            counter_window_days: source.counter_window_days,
+            max_pages: source.max_pages,
+            limit: source.limit,
+        };
+        let source_rules = rules::from_source(&origin, kind, fields)?;
+        // Held until `SourceConfig` carries the rules (issue 4 increment 3).
+        let _ = source_rules;
         out.push(SourceConfig {
             name,
             url: url_text,
