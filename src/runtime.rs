@@ -68,6 +68,13 @@ pub async fn run(
     let events = tokio::spawn(forward_terminal_events(inbox.clone()));
     let (store_effects, store_worker) =
         effects::spawn_store_worker(ctx.store.clone(), inbox.clone());
+    // Articles stored by a headless refresh may still wait for the search index; it catches up
+    // after the first frames are drawn.
+    let indexing_store = ctx.store.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        effects::catch_up_search_index(&indexing_store).await;
+    });
     let mut runner = Runner {
         ctx,
         targets,

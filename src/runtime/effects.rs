@@ -285,9 +285,25 @@ pub fn spawn_refresh(
                 }
             })
         };
-        refresh::run(ctx, targets, events).await;
+        refresh::run(Arc::clone(&ctx), targets, events).await;
         let _ = forward.await;
+        catch_up_search_index(&ctx.store).await;
     })
+}
+
+/// Brings the search index up to date in small batches, so list queries from the reader
+/// interleave with it on the store thread. Refreshes only queue articles for indexing.
+pub async fn catch_up_search_index(store: &crate::store::StoreHandle) {
+    loop {
+        match store.call(|s| s.index_pending(200)).await {
+            Ok(Ok(0)) => return,
+            Ok(Ok(_)) => tokio::task::yield_now().await,
+            Ok(Err(error)) | Err(error) => {
+                tracing::warn!(%error, "search index not updated");
+                return;
+            }
+        }
+    }
 }
 
 fn refresh_msg(event: RefreshEvent) -> Msg {

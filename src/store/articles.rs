@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
 
 use super::sources::SOURCE_NAME_SQL;
-use super::{Fnv, SqlContext, Store, StoreError, from_micros, search, to_micros};
+use super::{Fnv, SqlContext, Store, StoreError, from_micros, to_micros};
 use crate::model::{Article, ArticleDraft, ArticleId, Enclosure, SourceId, UpsertCounts};
 
 /// The stored form of one draft, computed before touching the database.
@@ -142,12 +142,9 @@ impl Store {
                      WHERE id = ?1",
                 )
                 .ctx("preparing the article update")?;
-            let mut fts_insert = tx
-                .prepare_cached("INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)")
-                .ctx("preparing the search insert")?;
-            let mut fts_update = tx
-                .prepare_cached("UPDATE articles_fts SET title = ?2, text = ?3 WHERE rowid = ?1")
-                .ctx("preparing the search update")?;
+            let mut queue_index = tx
+                .prepare_cached("INSERT OR IGNORE INTO fts_pending (id) VALUES (?1)")
+                .ctx("preparing the search queue")?;
 
             for p in &prepared {
                 let d = p.draft;
@@ -192,11 +189,9 @@ impl Store {
                                 p.text_hash
                             ])
                             .ctx("inserting an article")?;
-                        let rowid = tx.last_insert_rowid();
-                        let text = search::article_text(d.summary.as_deref(), d.content.as_deref());
-                        fts_insert
-                            .execute(params![rowid, d.title, text])
-                            .ctx("indexing an article")?;
+                        queue_index
+                            .execute([tx.last_insert_rowid()])
+                            .ctx("queueing an article for search")?;
                         counts.new += 1;
                     }
                     Some(old) => {
@@ -228,12 +223,10 @@ impl Store {
                                 p.text_hash
                             ])
                             .ctx("updating an article")?;
-                        if old.text_hash != p.text_hash {
-                            let text =
-                                search::article_text(d.summary.as_deref(), d.content.as_deref());
-                            fts_update
-                                .execute(params![old.id, d.title, text])
-                                .ctx("re-indexing an article")?;
+                        if old.text_hash != p.text_hash || old.meta_hash != p.meta_hash {
+                            queue_index
+                                .execute([old.id])
+                                .ctx("queueing an article for search")?;
                         }
                         counts.updated += 1;
                     }

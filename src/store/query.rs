@@ -63,6 +63,7 @@ impl Store {
                 f.params.push(Value::Integer(id.0));
             }
             ArticleView::Search(text) => {
+                self.index_all_pending()?;
                 if let Some((clause, params)) = search::predicate(text) {
                     f.clauses.push(clause);
                     f.params.extend(params);

@@ -92,6 +92,7 @@ const MIGRATIONS: &[&str] = &[
                            starred_count = starred_count - (OLD.starred <> 0)
          WHERE id = OLD.source_id;
         DELETE FROM articles_fts WHERE rowid = OLD.id;
+        DELETE FROM fts_pending WHERE id = OLD.id;
     END;
     CREATE TRIGGER articles_counts_update AFTER UPDATE OF read, starred ON articles
     WHEN OLD.read <> NEW.read OR OLD.starred <> NEW.starred BEGIN
@@ -101,6 +102,10 @@ const MIGRATIONS: &[&str] = &[
     END;
 
     CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, tokenize = 'trigram');
+
+    -- Articles whose search text changed and is not indexed yet: a refresh only queues them,
+    -- the index catches up in the background and before every search (see search.rs).
+    CREATE TABLE fts_pending (id INTEGER PRIMARY KEY);
     "#,
 ];
 

@@ -2,7 +2,75 @@
 //! search view (FTS5 trigram `MATCH` for 3+ characters, `LIKE` under 3, e.g. a 2-character
 //! Chinese word).
 
+use rusqlite::params;
 use rusqlite::types::Value;
+
+use super::{SqlContext, Store, StoreError};
+
+impl Store {
+    /// Indexes up to `max` queued articles for search in one transaction; returns how many are
+    /// still queued. Refreshes only queue (tokenizing every trigram was most of a cold refresh),
+    /// so the reader calls this in small batches when idle, and every search drains the queue
+    /// first so results are never stale.
+    pub fn index_pending(&self, max: usize) -> Result<usize, StoreError> {
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .ctx("starting a search index batch")?;
+        {
+            let mut pending = tx
+                .prepare_cached(
+                    "SELECT p.id, a.title, a.summary, a.content
+                       FROM fts_pending p JOIN articles a ON a.id = p.id
+                      ORDER BY p.id LIMIT ?1",
+                )
+                .ctx("preparing the search queue read")?;
+            let mut remove = tx
+                .prepare_cached("DELETE FROM articles_fts WHERE rowid = ?1")
+                .ctx("preparing the search delete")?;
+            let mut insert = tx
+                .prepare_cached("INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)")
+                .ctx("preparing the search insert")?;
+            let mut done = tx
+                .prepare_cached("DELETE FROM fts_pending WHERE id <= ?1")
+                .ctx("preparing the search queue delete")?;
+            let rows = pending
+                .query_map([i64::try_from(max).unwrap_or(i64::MAX)], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                    ))
+                })
+                .ctx("reading the search queue")?
+                .collect::<Result<Vec<_>, _>>()
+                .ctx("reading the search queue")?;
+            for (id, title, summary, content) in &rows {
+                let text = article_text(summary.as_deref(), content.as_deref());
+                remove.execute([id]).ctx("unindexing an article")?;
+                insert
+                    .execute(params![id, title, text])
+                    .ctx("indexing an article")?;
+            }
+            if let Some((last, ..)) = rows.last() {
+                done.execute([last]).ctx("emptying the search queue")?;
+            }
+        }
+        // Queued ids of deleted articles are dropped by the delete trigger.
+        let remaining: i64 = tx
+            .query_row("SELECT COUNT(*) FROM fts_pending", [], |r| r.get(0))
+            .ctx("counting the search queue")?;
+        tx.commit().ctx("committing a search index batch")?;
+        Ok(usize::try_from(remaining).unwrap_or(0))
+    }
+
+    /// Indexes everything queued, for a search that must see every article.
+    pub(crate) fn index_all_pending(&self) -> Result<(), StoreError> {
+        while self.index_pending(2_000)? > 0 {}
+        Ok(())
+    }
+}
 
 /// The text of an HTML fragment for indexing: tags removed (script/style with their content),
 /// common entities decoded, whitespace collapsed. Cheap and approximate by design.
