@@ -391,12 +391,14 @@ async fn demo_sources_resolve_against_the_server() {
         assert_eq!(fetched.status, 200, "{}", source.name);
         assert!(!source.category.is_empty());
     }
-    // After shutdown the port no longer answers.
-    let base = server.base_url();
-    server.shutdown().await;
-    let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(2))
-        .build()
-        .unwrap();
-    assert!(client.get(base).send().await.is_err());
+    // A second server runs beside the first (the preferred port is taken, so it takes another).
+    let other = DemoServer::start().await.unwrap();
+    assert_ne!(other.addr, server.addr);
+    // Shutdown returns promptly even with a kept-alive connection open.
+    let client = reqwest::Client::new();
+    let home = client.get(server.base_url()).send().await.unwrap();
+    assert_eq!(home.status(), 200);
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(10), server.shutdown()).await;
+    assert!(stopped.is_ok(), "shutdown hung");
+    other.shutdown().await;
 }
