@@ -4,6 +4,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod crawl;
 pub mod demo;
 pub mod fetch;
 pub mod logging;

@@ -151,6 +151,9 @@ async fn fetch_and_store(
     ctx: &RefreshContext,
     target: &SourceTarget,
 ) -> Result<(SourceOutcome, Option<String>), String> {
+    if target.kind != SourceKind::Feed {
+        return crate::crawl::refresh_source(ctx, target, None).await;
+    }
     let id = target.id;
     let stored = ctx
         .store

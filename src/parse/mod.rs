@@ -7,6 +7,7 @@ pub mod dates;
 mod detect;
 mod feed;
 mod json;
+pub mod api;
 pub mod page;
 mod repair;
 mod scan;
