@@ -343,6 +343,18 @@ async fn hacker_news_api_shapes_and_growing_scores() {
     }
     assert_eq!(dead, 1);
 
+    // The reader's own HN parser reads every top story but the deleted one.
+    let site = url::Url::parse("https://news.ycombinator.com/").unwrap();
+    let mut drafts = 0;
+    for id in &ids {
+        let fetched = get(&server, &format!("hn/v0/item/{id}.json")).await;
+        if let Some(draft) = tidings::parse::api::hn_item(&fetched.body, &site).unwrap() {
+            assert!(draft.score.is_some_and(|s| s > 0), "{}", draft.title);
+            drafts += 1;
+        }
+    }
+    assert_eq!(drafts, ids.len() - 1);
+
     let missing = get(&server, "hn/v0/item/1.json").await;
     assert_eq!(json(&missing), serde_json::Value::Null);
     server.shutdown().await;
@@ -401,4 +413,62 @@ async fn demo_sources_resolve_against_the_server() {
     let stopped = tokio::time::timeout(std::time::Duration::from_secs(10), server.shutdown()).await;
     assert!(stopped.is_ok(), "shutdown hung");
     other.shutdown().await;
+}
+
+/// The demo's CMS sections read with the bundled `vsb` preset, as the reader reads them.
+#[tokio::test]
+async fn vsb_preset_reads_every_demo_section() {
+    use tidings::parse::page;
+    let server = DemoServer::start().await.unwrap();
+    let rules = tidings::config::rules::preset("vsb").unwrap();
+    let counter_rules = rules.counter.clone().unwrap();
+    let now = chrono::Utc::now();
+    for (source, expected) in [("xwzx.htm", 10), ("gjjl.htm", 7), ("xydt.htm", 8)] {
+        let mut url = server.base_url().join(source).unwrap();
+        let mut items = Vec::new();
+        for _ in 0..10 {
+            let fetched = get(&server, url.as_str()).await;
+            let html = page::decode(&fetched.body, Some(&fetched.content_type));
+            let list = page::extract_list(&html, &url, &rules, now).unwrap();
+            items.extend(list.items);
+            match list.next {
+                Some(next) => url = next,
+                None => break,
+            }
+        }
+        assert_eq!(items.len(), expected, "{source}");
+        let mut refs = Vec::new();
+        for item in &items {
+            assert!(!item.title.contains('…'), "{}", item.title);
+            assert!(item.published.is_some_and(|d| d < now), "{}", item.title);
+            let fetched = get(&server, item.url.as_str()).await;
+            let html = page::decode(&fetched.body, Some(&fetched.content_type));
+            let article = page::extract_article(&html, &item.url, &rules, Some(item), now).unwrap();
+            assert_eq!(article.draft.title, item.title);
+            assert!(article.draft.published.is_some());
+            assert_eq!(
+                article.draft.views, None,
+                "the count is filled in by script"
+            );
+            let body = article.draft.content.clone().unwrap();
+            assert!(
+                !body.contains("../../images/"),
+                "images resolve to absolute URLs"
+            );
+            let counter = article.counter.clone().expect("a counter reference");
+            let count_url = page::counter_url(&counter_rules, &counter, &item.url).unwrap();
+            let text = get(&server, count_url.as_str()).await.text();
+            assert!(page::parse_count(&text, &counter_rules.format).unwrap() > 0);
+            refs.push((counter, item.url.clone()));
+        }
+        let pairs: Vec<_> = refs.iter().map(|(c, u)| (c, u)).collect();
+        let batches = page::batch_requests(&counter_rules, &pairs);
+        assert!(!batches.is_empty());
+        for (batch_url, members) in batches {
+            let counts = page::parse_count_list(&get(&server, batch_url.as_str()).await.text());
+            assert_eq!(counts.len(), members.len());
+            assert!(counts.iter().all(|c| c.is_some_and(|n| n > 0)));
+        }
+    }
+    server.shutdown().await;
 }
