@@ -14,6 +14,11 @@ use crate::model::{ParsedFeed, SourceId, SourceKind, UpsertCounts};
 use crate::render::sanitize::clean_line;
 use crate::store::{StoreHandle, Validators};
 
+/// Parses running at once, process-wide: one per core.
+static PARSE_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))
+});
+
 /// Everything a refresh shares: the fetcher and the store thread.
 pub struct RefreshContext {
     pub fetcher: Fetcher,
@@ -181,6 +186,11 @@ async fn fetch_and_store(
         final_url,
         validators,
     } = fetched;
+    // Parsing is CPU-bound: more parses than cores only add threads, malloc arenas and memory.
+    let _slot = PARSE_SLOTS
+        .acquire()
+        .await
+        .map_err(|_| "the parser pool is closed".to_string())?;
     let parsed = tokio::task::spawn_blocking(move || {
         parse_source(kind, &bytes, content_type.as_deref(), &final_url)
     })
