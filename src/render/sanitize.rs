@@ -50,20 +50,27 @@ pub fn clean(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     };
     let mut out = String::with_capacity(text.len());
-    out.push_str(&text[..first]);
-    let mut chars = text[first..].chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            ESC => skip_escape(&mut chars),
-            // 8-bit CSI.
-            '\u{9b}' => skip_csi(&mut chars),
-            // 8-bit DCS, SOS, OSC, PM, APC: a string up to a terminator.
-            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
-            c if is_rewritten(c) => out.push('\n'),
-            c if is_forbidden(c) => {}
-            c => out.push(c),
+    let mut chars = Cursor(text);
+    let mut next = Some(first);
+    // Clean runs are copied whole; only the characters around a suspect are looked at one by one.
+    while let Some(at) = next {
+        out.push_str(&chars.0[..at]);
+        chars.0 = &chars.0[at..];
+        if let Some(c) = chars.next() {
+            match c {
+                ESC => skip_escape(&mut chars),
+                // 8-bit CSI.
+                '\u{9b}' => skip_csi(&mut chars),
+                // 8-bit DCS, SOS, OSC, PM, APC: a string up to a terminator.
+                '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+                c if is_rewritten(c) => out.push('\n'),
+                c if is_forbidden(c) => {}
+                c => out.push(c),
+            }
         }
+        next = first_suspect(chars.0);
     }
+    out.push_str(chars.0);
     Cow::Owned(out)
 }
 
@@ -106,11 +113,33 @@ pub fn clean_line(text: &str) -> String {
     out
 }
 
-type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+/// The unread rest of a text, read a character at a time around escape sequences.
+struct Cursor<'a>(&'a str);
+
+impl Cursor<'_> {
+    fn peek(&self) -> Option<char> {
+        self.0.chars().next()
+    }
+
+    fn next(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.0 = &self.0[c.len_utf8()..];
+        Some(c)
+    }
+
+    fn next_if(&mut self, accept: impl Fn(char) -> bool) -> Option<char> {
+        match self.peek() {
+            Some(c) if accept(c) => self.next(),
+            _ => None,
+        }
+    }
+}
+
+type Chars<'a> = Cursor<'a>;
 
 /// After an ESC: drop the whole sequence it starts.
 fn skip_escape(chars: &mut Chars<'_>) {
-    match chars.peek().copied() {
+    match chars.peek() {
         Some('[') => {
             chars.next();
             skip_csi(chars);
@@ -144,7 +173,7 @@ fn skip_csi(chars: &mut Chars<'_>) {
 /// After an OSC/DCS/SOS/PM/APC introducer: everything up to BEL, ST (ESC \ or U+009C), CAN or
 /// SUB. Another ESC ends the string too (as in a terminal), and starts a new sequence.
 fn skip_string(chars: &mut Chars<'_>) {
-    while let Some(&c) = chars.peek() {
+    while let Some(c) = chars.peek() {
         match c {
             BEL | ST8 | CAN | SUB => {
                 chars.next();
