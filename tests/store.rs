@@ -346,6 +346,14 @@ fn windows_sort_filter_and_views() {
     assert_eq!(store.count_articles(&q).unwrap(), 3);
     assert_eq!(titles(&store, &query(ArticleView::Unread)), ["x", "c", "a"]);
     assert_eq!(titles(&store, &query(ArticleView::Starred)), ["x"]);
+    store.set_starred(b.id, true).unwrap();
+    let mut starred = query(ArticleView::Starred);
+    starred.sort = SortOrder::Views;
+    assert_eq!(titles(&store, &starred), ["b", "x"]);
+    starred.unread_only = true;
+    assert_eq!(titles(&store, &starred), ["x"]);
+    assert_eq!(store.count_articles(&starred).unwrap(), 1);
+    store.set_starred(b.id, false).unwrap();
     assert_eq!(
         store.count_articles(&query(ArticleView::Starred)).unwrap(),
         1
@@ -389,7 +397,9 @@ fn search_english_and_chinese() {
     store
         .upsert_articles(tech, &[rust, draft("o", "Other", 1)], t(4))
         .unwrap();
-    store.upsert_articles(campus, &[zh.clone()], t(4)).unwrap();
+    store
+        .upsert_articles(campus, std::slice::from_ref(&zh), t(4))
+        .unwrap();
 
     let search =
         |store: &Store, text: &str| titles(store, &query(ArticleView::Search(text.into())));

@@ -116,6 +116,8 @@ impl Default for RetentionPolicy {
 /// The article database. Not `Sync`: one thread owns it (see [`StoreHandle`]).
 pub struct Store {
     conn: Connection,
+    /// The search whose hits are in `temp.search_hits`: (text, data version) — see search.rs.
+    search_cache: std::cell::RefCell<Option<(String, (u64, i64))>>,
 }
 
 impl Store {
@@ -170,7 +172,10 @@ impl Store {
         )
         .ctx("setting connection pragmas")?;
         conn.set_prepared_statement_cache_capacity(64);
-        let mut store = Store { conn };
+        let mut store = Store {
+            conn,
+            search_cache: std::cell::RefCell::new(None),
+        };
         schema::migrate(&mut store.conn)?;
         Ok(store)
     }

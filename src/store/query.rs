@@ -10,7 +10,7 @@ use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 
 use super::sources::SOURCE_NAME_SQL;
-use super::{SqlContext, Store, StoreError, from_micros, search};
+use super::{SqlContext, Store, StoreError, from_micros};
 use crate::model::{ArticleId, ArticleQuery, ArticleRow, ArticleView, SortOrder, SourceId};
 
 /// Below this offset a window is always read from the top; above, the count decides.
@@ -18,6 +18,8 @@ const REVERSE_MIN_OFFSET: usize = 2_000;
 
 /// A WHERE clause over `articles a` and its parameters.
 struct Filter {
+    /// The `FROM` of the inner query, with an index hint where the planner needs one.
+    table: &'static str,
     clauses: Vec<&'static str>,
     params: Vec<Value>,
 }
@@ -44,6 +46,7 @@ fn order_by(sort: SortOrder, descending: bool) -> String {
 impl Store {
     fn filter(&self, q: &ArticleQuery) -> Result<Filter, StoreError> {
         let mut f = Filter {
+            table: "articles a",
             clauses: Vec::new(),
             params: Vec::new(),
         };
@@ -51,7 +54,11 @@ impl Store {
         match &q.view {
             ArticleView::All => {}
             ArticleView::Unread => unread = true,
-            ArticleView::Starred => f.clauses.push("a.starred = 1"),
+            ArticleView::Starred => {
+                // Without statistics the planner would walk a sort index over every article.
+                f.table = "articles a INDEXED BY articles_starred";
+                f.clauses.push("a.starred = 1");
+            }
             ArticleView::Category(name) => {
                 f.clauses.push(
                     "a.source_id IN (SELECT source_id FROM source_categories WHERE category = ?)",
@@ -64,9 +71,8 @@ impl Store {
             }
             ArticleView::Search(text) => {
                 self.index_all_pending()?;
-                if let Some((clause, params)) = search::predicate(text) {
+                if let Some(clause) = self.search_predicate(text)? {
                     f.clauses.push(clause);
-                    f.params.extend(params);
                 }
             }
         }
@@ -113,11 +119,12 @@ impl Store {
         let sql = format!(
             "SELECT a.id, a.source_id, {SOURCE_NAME_SQL}, a.title, a.link, a.published,
                     a.views, a.score, a.comments, a.read, a.starred
-               FROM (SELECT a.id FROM articles a WHERE {where_} ORDER BY {order} LIMIT ? OFFSET ?) w
+               FROM (SELECT a.id FROM {table} WHERE {where_} ORDER BY {order} LIMIT ? OFFSET ?) w
                JOIN articles a ON a.id = w.id
                JOIN sources s ON s.id = a.source_id
               ORDER BY {order}",
             where_ = filter.sql(),
+            table = filter.table,
         );
         let mut params = filter.params;
         params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
@@ -180,7 +187,11 @@ impl Store {
             ArticleView::Starred | ArticleView::Search(_) => {
                 let filter = self.filter(q)?;
                 (
-                    format!("SELECT COUNT(*) FROM articles a WHERE {}", filter.sql()),
+                    format!(
+                        "SELECT COUNT(*) FROM {} WHERE {}",
+                        filter.table,
+                        filter.sql()
+                    ),
                     filter.params,
                 )
             }
@@ -204,7 +215,8 @@ impl Store {
         let filter = self.filter(&unread_query)?;
         let sql = format!(
             "UPDATE articles SET read = 1
-              WHERE id IN (SELECT a.id FROM articles a WHERE {})",
+              WHERE id IN (SELECT a.id FROM {} WHERE {})",
+            filter.table,
             filter.sql()
         );
         self.conn

@@ -177,30 +177,67 @@ pub(crate) fn article_text(summary: Option<&str>, content: Option<&str>) -> Stri
     }
 }
 
-/// The predicate selecting articles that match `text` (`None` when the text is blank, which
-/// matches everything), with its parameters for its `?` placeholders.
-pub(crate) fn predicate(text: &str) -> Option<(&'static str, Vec<Value>)> {
-    let text = text.trim();
-    if text.is_empty() {
-        return None;
+impl Store {
+    /// The predicate selecting articles that match `text` (`None` when the text is blank, which
+    /// matches everything). The matching ids are computed once into `temp.search_hits` and reused
+    /// by the count and every window of the same search until the database changes, so paging
+    /// through a search with many hits costs one full-text query, not one per page.
+    pub(crate) fn search_predicate(&self, text: &str) -> Result<Option<&'static str>, StoreError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        const CLAUSE: &str = "a.id IN (SELECT id FROM temp.search_hits)";
+        if self.search_cache.borrow().as_ref() == Some(&(text.to_owned(), self.data_version()?)) {
+            return Ok(Some(CLAUSE));
+        }
+        let (sql, params) = match_query(text);
+        self.conn
+            .execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY);
+                 DELETE FROM temp.search_hits;",
+            )
+            .ctx("clearing search hits")?;
+        self.conn
+            .execute(
+                &format!("INSERT INTO temp.search_hits (id) {sql}"),
+                rusqlite::params_from_iter(params),
+            )
+            .ctx("searching")?;
+        *self.search_cache.borrow_mut() = Some((text.to_owned(), self.data_version()?));
+        Ok(Some(CLAUSE))
     }
+
+    /// Changes whenever this connection or another process writes.
+    fn data_version(&self) -> Result<(u64, i64), StoreError> {
+        let other: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .ctx("reading the data version")?;
+        Ok((self.conn.total_changes(), other))
+    }
+}
+
+/// The full-text query for a non-blank `text`: trigram `MATCH` of the quoted phrase for 3+
+/// characters, `LIKE` on title and text under 3.
+fn match_query(text: &str) -> (&'static str, Vec<Value>) {
     if text.chars().count() >= 3 {
         let phrase = format!("\"{}\"", text.replace('"', "\"\""));
-        Some((
-            "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)",
+        (
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
             vec![Value::Text(phrase)],
-        ))
+        )
     } else {
         let escaped = text
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
         let pattern = format!("%{escaped}%");
-        Some((
-            "a.id IN (SELECT rowid FROM articles_fts
-                       WHERE title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')",
+        (
+            "SELECT rowid FROM articles_fts
+              WHERE title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\'",
             vec![Value::Text(pattern.clone()), Value::Text(pattern)],
-        ))
+        )
     }
 }
 
