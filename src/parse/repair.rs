@@ -20,7 +20,8 @@ pub fn repair_xml(text: &str) -> String {
         _ => text,
     };
     // Escape sequences and bidi overrides go before XML parsing drops the ESC and keeps the rest.
-    let text = fix_prolog(&clean(text));
+    let cleaned = clean(text);
+    let text = fix_prolog(&strip_noncharacters(&cleaned));
     let text = fix_markup(&text);
     let text = fix_rss_version(&text);
     fix_atom03(&text)
@@ -38,20 +39,32 @@ fn fix_prolog(text: &str) -> String {
     re.replace(text, "<?xml$1 encoding=\"UTF-8\"").into_owned()
 }
 
-/// Entities and forbidden characters, outside CDATA sections and comments.
+/// U+FFFE and U+FFFF are not XML characters; after `clean` they are the only ones left that a
+/// `str` can hold, so one search decides whether a copy is needed at all.
+fn strip_noncharacters(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\u{FFFE}') || text.contains('\u{FFFF}') {
+        std::borrow::Cow::Owned(text.chars().filter(|c| is_xml_char(*c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Entities outside CDATA sections and comments. The text holds only XML characters already
+/// (`clean` and `strip_noncharacters`), so runs between `&` and `<` are copied whole.
 fn fix_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut rest = text;
     loop {
-        let next_special = rest.find(['&', '<']);
+        let next_special = memchr::memchr2(b'&', b'<', rest.as_bytes());
         let Some(at) = next_special else {
-            push_legal(&mut out, rest);
+            out.push_str(rest);
             break;
         };
-        push_legal(&mut out, rest.get(..at).unwrap_or_default());
+        // `&` and `<` are ASCII, so `at` is a character boundary.
+        out.push_str(rest.get(..at).unwrap_or_default());
         let tail = rest.get(at..).unwrap_or_default();
         if let Some(verbatim) = verbatim_section(tail) {
-            push_legal(&mut out, verbatim);
+            out.push_str(verbatim);
             rest = tail.get(verbatim.len()..).unwrap_or_default();
             continue;
         }
@@ -108,14 +121,6 @@ fn fix_ampersand<'a>(out: &mut String, tail: &'a str) -> &'a str {
     // A bare `&` or an unknown entity: make it literal text.
     out.push_str("&amp;");
     after
-}
-
-fn push_legal(out: &mut String, text: &str) {
-    if text.chars().all(is_xml_char) {
-        out.push_str(text);
-    } else {
-        out.extend(text.chars().filter(|c| is_xml_char(*c)));
-    }
 }
 
 fn is_xml_char(c: char) -> bool {
