@@ -82,9 +82,7 @@ pub fn clean(text: &str) -> Cow<'_, str> {
 fn first_suspect(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut from = 0;
-    while let Some(offset) = bytes[from..].iter().position(|&b| {
-        (b < 0x20 && b != b'\n' && b != b'\t') || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2 | 0xef)
-    }) {
+    while let Some(offset) = bytes[from..].iter().position(|&b| SUSPECT[usize::from(b)]) {
         let at = from + offset;
         // `at` is a character boundary: the bytes searched for are never continuation bytes.
         if let Some(c) = text[at..].chars().next() {
@@ -98,6 +96,22 @@ fn first_suspect(text: &str) -> Option<usize> {
     }
     None
 }
+
+/// Bytes that may start a character [`clean`] drops or rewrites: one table load per byte.
+static SUSPECT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b != b'\n' as usize && b != b'\t' as usize;
+        b += 1;
+    }
+    table[0x7f] = true;
+    table[0xc2] = true;
+    table[0xd8] = true;
+    table[0xe2] = true;
+    table[0xef] = true;
+    table
+};
 
 /// Same as [`clean`], but also turns '\n', '\t' and every other whitespace run into one space and
 /// trims the ends: for one-line fields (titles, names, errors).
