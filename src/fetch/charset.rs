@@ -66,6 +66,9 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     if bytes.is_ascii() {
         return finish(bytes, UTF_8, CharsetSource::Default);
     }
+    if mostly_utf8(bytes) {
+        return finish(bytes, UTF_8, CharsetSource::Detected);
+    }
     finish(bytes, detect(bytes), CharsetSource::Detected)
 }
 
@@ -94,7 +97,7 @@ fn looks_like_utf16(bytes: &[u8]) -> bool {
 fn decode_labelled(bytes: &[u8], encoding: &'static Encoding, source: CharsetSource) -> Decoded {
     let valid_utf8 = std::str::from_utf8(bytes).is_ok();
     if encoding == UTF_8 {
-        if valid_utf8 {
+        if valid_utf8 || mostly_utf8(bytes) {
             return finish(bytes, UTF_8, source);
         }
         return finish(bytes, detect(bytes), CharsetSource::Detected);
@@ -121,6 +124,21 @@ fn decode_labelled(bytes: &[u8], encoding: &'static Encoding, source: CharsetSou
         encoding,
         source,
     }
+}
+
+/// UTF-8 with a few damaged sequences: far more valid non-ASCII characters than invalid
+/// sequences. Such a document is read as UTF-8 with U+FFFD for the damage, instead of being
+/// handed to detection and garbled whole. A legacy encoding read as UTF-8 gives the opposite
+/// ratio (most GBK or Big5 pairs are not valid UTF-8).
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut good, mut bad) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            bad += 1;
+        }
+    }
+    good >= 8 && good >= bad * 2
 }
 
 fn finish(bytes: &[u8], encoding: &'static Encoding, source: CharsetSource) -> Decoded {
@@ -216,6 +234,25 @@ mod tests {
         let decoded = decode(&bytes, Some("text/xml; charset=gb2312"));
         assert_eq!(decoded.text, "新闻");
         assert_eq!(decoded.source, CharsetSource::HttpHeader);
+    }
+
+    #[test]
+    fn damaged_utf8_stays_utf8() {
+        let mut bytes = "新闻中心：学院召开国际交流会议 ".as_bytes().to_vec();
+        bytes.extend_from_slice(b"caf\xc3\xa9 \xff broken");
+        for label in [Some("text/xml; charset=utf-8"), None] {
+            let decoded = decode(&bytes, label);
+            assert!(decoded.text.starts_with("新闻中心"), "{}", decoded.text);
+            assert!(
+                decoded.text.ends_with("café \u{fffd} broken"),
+                "{}",
+                decoded.text
+            );
+        }
+        // GBK bytes behind a UTF-8 label are still detected as GBK.
+        let (gbk, _, _) = encoding_rs::GBK.encode("新闻中心：学院召开国际交流会议");
+        let decoded = decode(&gbk, Some("text/xml; charset=utf-8"));
+        assert_eq!(decoded.text, "新闻中心：学院召开国际交流会议");
     }
 
     #[test]

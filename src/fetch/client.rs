@@ -159,6 +159,26 @@ impl Fetcher {
         if status == reqwest::StatusCode::NOT_MODIFIED {
             return Ok(FetchOutcome::NotModified);
         }
+        if status.is_redirection() {
+            // reqwest hands back a redirect it cannot follow (a Location of file:, javascript: …)
+            // without asking the policy above; say why instead of a bare "HTTP 302".
+            let location = response
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| url.join(v).ok());
+            if let Some(target) = location {
+                let message = if matches!(target.scheme(), "http" | "https") {
+                    format!("HTTP {} redirect not followed", status.as_u16())
+                } else {
+                    format!("redirect to a {}: URL refused", target.scheme())
+                };
+                return Err(FetchError::Redirect {
+                    url: url.to_string(),
+                    message,
+                });
+            }
+        }
         if !status.is_success() {
             let retry_after = response
                 .headers()

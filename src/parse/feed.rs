@@ -10,7 +10,7 @@ use crate::parse::ParseError;
 use crate::parse::dates::parse_date;
 use crate::parse::json;
 use crate::parse::scan::{RawFeed, RawItem, resolve, scan};
-use crate::parse::text::{clean, collapse_whitespace, plain_text};
+use crate::parse::text::{clean, collapse_whitespace, plain_text, truncate_line};
 use feed_rs::model::{Entry, Feed};
 use url::Url;
 
@@ -28,6 +28,15 @@ fn feed_rs_parser(base: Option<&Url>) -> feed_rs::parser::Parser {
 /// Parse a repaired XML feed document.
 pub(crate) fn parse_xml(text: &str, base: Option<&Url>) -> Result<ParsedFeed, ParseError> {
     let raw = scan(text, base);
+    // Past MAX_ITEMS the scanner stopped; feed-rs reads the same items from the cut document.
+    let cut;
+    let text = match &raw.truncated {
+        Some((end, closers)) => {
+            cut = format!("{}{closers}", text.get(..*end).unwrap_or(text));
+            cut.as_str()
+        }
+        None => text,
+    };
     if matches!(raw.root.as_deref(), Some("html" | "head" | "body")) {
         return Err(ParseError::NotAFeed {
             alternate: crate::parse::detect::alternate_feed(text, base),
@@ -316,6 +325,10 @@ pub(crate) fn finish(mut draft: ArticleDraft) -> ArticleDraft {
             None => String::new(),
         };
     }
+    // A hostile feed can send a title of any length; nothing shows more than a line or two.
+    draft.title = truncate_line(draft.title);
+    draft.author = draft.author.map(truncate_line);
+    draft.categories = draft.categories.into_iter().map(truncate_line).collect();
     draft.published = draft.published.or(draft.updated);
     for enclosure in &mut draft.enclosures {
         enclosure.url = clean(&enclosure.url);

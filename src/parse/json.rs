@@ -36,6 +36,7 @@ pub(crate) fn parse(text: &str, base: Option<&Url>) -> Result<ParsedFeed, ParseE
         articles: items
             .iter()
             .filter(|i| i.is_object())
+            .take(crate::parse::scan::MAX_ITEMS)
             .map(|item| draft(item, base))
             .collect(),
     })

@@ -3,11 +3,11 @@
 //! No I/O and no store access here: callers hand in bytes, the HTTP Content-Type and the
 //! document's URL; parsers hand back drafts with sanitised text.
 
+pub mod api;
 pub mod dates;
 mod detect;
 mod feed;
 mod json;
-pub mod api;
 pub mod page;
 mod repair;
 mod scan;
@@ -70,12 +70,15 @@ pub fn parse_feed(
             alternate: detect::alternate_feed(text, base_url),
         });
     }
-    if text.starts_with('{') {
-        return feed::parse_json(text, base_url);
-    }
-    if !text.contains('<') {
+    let mut parsed = if text.starts_with('{') {
+        feed::parse_json(text, base_url)?
+    } else if !text.contains('<') {
         return Err(ParseError::malformed("neither XML nor JSON"));
-    }
-    let repaired = repair::repair_xml(text);
-    feed::parse_xml(&repaired, base_url)
+    } else {
+        let repaired = repair::repair_xml(text);
+        feed::parse_xml(&repaired, base_url)?
+    };
+    // The feed's title names the source in reports and panes: one sane line at most.
+    parsed.title = parsed.title.map(text::truncate_line);
+    Ok(parsed)
 }

@@ -24,6 +24,9 @@ pub(crate) struct RawFeed {
     pub items: Vec<RawItem>,
     /// The root element's local name (`rss`, `rdf`, `feed`, `html`...), lowercase.
     pub root: Option<String>,
+    /// Set when the document has more than [`MAX_ITEMS`] items: the byte offset just after the
+    /// last item kept, and the end tags that close what was open there. Scanning stopped there.
+    pub truncated: Option<(usize, String)>,
 }
 
 /// One item or entry. Text fields are plain text, `summary`/`content` HTML, links absolute.
@@ -51,8 +54,20 @@ pub(crate) struct RawItem {
     pub alt_author: Option<String>,
 }
 
+/// How deep element text is gathered per element; deeper text is kept by the ancestor at this
+/// depth. Real feeds nest a few levels (HTML in a description a few more).
+const MAX_TEXT_DEPTH: usize = 64;
+/// Elements deeper than this are read as text only.
+const MAX_DEPTH: usize = 1024;
+/// Items read from one document; the rest are dropped. Real feeds carry tens to a few thousand;
+/// a hostile one can pack half a million tiny items into the body cap, and every item costs
+/// about a kilobyte of structs in each parser.
+pub(crate) const MAX_ITEMS: usize = 10_000;
+
 struct Frame {
     name: String,
+    /// The qualified name as written (case kept), to close it when the document is cut.
+    tag: String,
     attrs: Vec<(String, String)>,
     text: String,
     /// Byte offset just after the start tag, for inline XHTML content.
@@ -91,6 +106,7 @@ pub(crate) fn scan(text: &str, base: Option<&Url>) -> RawFeed {
         bases: base.cloned().into_iter().collect(),
         item: None,
         item_depth: 0,
+        skipped: 0,
     };
     scanner.run();
     scanner.feed
@@ -103,6 +119,8 @@ struct Scanner<'a> {
     bases: Vec<Url>,
     item: Option<RawItem>,
     item_depth: usize,
+    /// Start tags beyond MAX_DEPTH still open.
+    skipped: usize,
 }
 
 impl Scanner<'_> {
@@ -127,6 +145,11 @@ impl Scanner<'_> {
             };
             let after = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
             match event {
+                // Elements deeper than MAX_DEPTH are not tracked (their text still counts), so
+                // a hostile two-million-deep chain costs no memory per level.
+                Event::Start(_) if self.stack.len() >= MAX_DEPTH => self.skipped += 1,
+                Event::Empty(_) if self.stack.len() >= MAX_DEPTH => {}
+                Event::End(_) if self.skipped > 0 => self.skipped -= 1,
                 Event::Start(start) => self.open(&start, after, false),
                 Event::Empty(start) => self.open(&start, after, true),
                 Event::End(end) => {
@@ -148,6 +171,16 @@ impl Scanner<'_> {
                 Event::Eof => break,
                 _ => {}
             }
+            if self.feed.items.len() >= MAX_ITEMS {
+                let closers = self
+                    .stack
+                    .iter()
+                    .rev()
+                    .map(|f| format!("</{}>", f.tag))
+                    .collect();
+                self.feed.truncated = Some((after, closers));
+                break;
+            }
         }
         // Close whatever the document left open, so a truncated feed keeps its last item.
         while let Some(frame) = self.stack.pop() {
@@ -156,7 +189,10 @@ impl Scanner<'_> {
     }
 
     fn push_text(&mut self, text: &str) {
-        if let Some(frame) = self.stack.last_mut() {
+        // Text below MAX_TEXT_DEPTH goes to the ancestor at that depth: the same text, in order,
+        // but a 100,000-deep chain no longer copies it upwards once per level (quadratic time).
+        let at = self.stack.len().min(MAX_TEXT_DEPTH);
+        if let Some(frame) = at.checked_sub(1).and_then(|i| self.stack.get_mut(i)) {
             frame.text.push_str(text);
         }
     }
@@ -203,6 +239,7 @@ impl Scanner<'_> {
         }
         let frame = Frame {
             name,
+            tag: String::from_utf8_lossy(start.name().0.as_bytes()).into_owned(),
             attrs,
             text: String::new(),
             inner_start: after,

@@ -5,7 +5,7 @@ use quick_xml::escape::resolve_html5_entity;
 /// Plain text from a title-like field that may hold HTML: tags removed, entities decoded,
 /// whitespace collapsed to single spaces, control characters and escape sequences removed.
 pub fn plain_text(html_or_text: &str) -> String {
-    let stripped = strip_tags(html_or_text);
+    let stripped = strip_tags(bounded(html_or_text, MAX_LINE_INPUT_BYTES));
     let decoded = decode_entities(&stripped);
     collapse_whitespace(&clean(&decoded))
 }
@@ -13,7 +13,39 @@ pub fn plain_text(html_or_text: &str) -> String {
 /// Whitespace collapsed and sanitised, but no tag stripping or entity decoding: for fields that
 /// are declared plain text (Atom `type="text"`), where `<` and `&amp;` are meant literally.
 pub fn literal_text(text: &str) -> String {
-    collapse_whitespace(&clean(text))
+    collapse_whitespace(&clean(bounded(text, MAX_LINE_INPUT_BYTES)))
+}
+
+/// One-line fields (titles, names, categories) are read from at most this many bytes of source
+/// text: far more than any real title, and it keeps a hostile 50 MB title from being copied
+/// through every cleaning step.
+pub const MAX_LINE_INPUT_BYTES: usize = 64 * 1024;
+
+/// The longest one-line field kept, in characters; longer ones are cut and end with '…'.
+pub const MAX_LINE_CHARS: usize = 1000;
+
+/// The first `max` bytes of `text`, cut back to a character boundary.
+pub fn bounded(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default()
+}
+
+/// `text` cut to at most [`MAX_LINE_CHARS`] characters, with '…' marking a cut.
+pub fn truncate_line(text: String) -> String {
+    match text.char_indices().nth(MAX_LINE_CHARS) {
+        None => text,
+        Some((end, _)) => {
+            let mut short = text.get(..end).unwrap_or_default().trim_end().to_string();
+            short.push('…');
+            short
+        }
+    }
 }
 
 /// Collapse every run of whitespace to one space and trim the ends.
@@ -155,6 +187,18 @@ pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_fields_are_bounded() {
+        let long = "é".repeat(MAX_LINE_INPUT_BYTES);
+        assert!(bounded(&long, MAX_LINE_INPUT_BYTES).len() <= MAX_LINE_INPUT_BYTES);
+        let title = plain_text(&"word ".repeat(1_000_000));
+        assert!(title.len() <= MAX_LINE_INPUT_BYTES);
+        let cut = truncate_line(title);
+        assert!(cut.chars().count() <= MAX_LINE_CHARS + 1);
+        assert!(cut.ends_with("word…"));
+        assert_eq!(truncate_line("short".to_string()), "short");
+    }
 
     #[test]
     fn plain_text_strips_decodes_and_collapses() {
