@@ -1,8 +1,9 @@
 //! Page sources: fixture pages in the markup of VSB and WebPlus read by the bundled presets, then
 //! crawled from a real server on 127.0.0.1 with counter endpoints.
 
-#[allow(dead_code, unused_imports)]
 mod common;
+#[path = "page_sources/crawl.rs"]
+mod crawl;
 
 use chrono::{DateTime, Datelike, TimeZone, Utc};
 use tidings::config::rules::{self, CounterFormat};
@@ -417,4 +418,71 @@ fn config_api_sources() {
         err.starts_with("/tmp/cfg.toml:4:") && err.contains("JSON pointer"),
         "{err}"
     );
+}
+
+#[test]
+fn parse_command_shows_what_the_rules_extract() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
+            .args(args)
+            .env("XDG_CONFIG_HOME", dir.path())
+            .env("XDG_DATA_HOME", dir.path())
+            .env("XDG_STATE_HOME", dir.path())
+            .output()
+            .unwrap()
+    };
+    let list = format!(
+        "{}/tests/fixtures/pages/list_en.htm",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = run(&[
+        "parse",
+        &list,
+        "--kind",
+        "page",
+        "--preset",
+        "vsb",
+        "--base-url",
+        "http://college.example/gjjl.htm",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["articles"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        json["articles"][1]["link"],
+        "http://college.example/info/1141/2410.htm"
+    );
+    let article = format!(
+        "{}/tests/fixtures/pages/article_en.htm",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = run(&[
+        "parse",
+        &article,
+        "--kind",
+        "page",
+        "--base-url",
+        "http://college.example/info/1141/2421.htm",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["articles"][0]["published"], "2024-06-27T09:01:51Z");
+    let content = json["articles"][0]["content"].as_str().unwrap();
+    assert!(content.contains("[image: The seminar hall]"), "{content}");
+    assert!(!content.contains("tracking"), "{content}");
+    assert!(
+        json["articles"][0]["enclosures"][0]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://college.example/system/_content/download.jsp")
+    );
+    let out = run(&["parse", &article, "--kind", "page", "--preset", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("vsb, webplus"));
 }

@@ -30,6 +30,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             json,
             content_type,
             base_url,
+            kind,
+            preset,
         }) => {
             let config = load_config(&paths)?;
             runtime()?.block_on(parse(
@@ -38,6 +40,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 json,
                 content_type.as_deref(),
                 base_url.as_deref(),
+                (kind.as_deref(), preset.as_deref()),
             ))
         }
         Some(Command::Import { file }) => import(&paths, &file),
@@ -218,7 +221,20 @@ async fn parse(
     json: bool,
     content_type: Option<&str>,
     base_url: Option<&str>,
+    (kind, preset): (Option<&str>, Option<&str>),
 ) -> Result<(), CliError> {
+    let page_rules = match kind {
+        None | Some("feed") => None,
+        Some("page") => Some(
+            crate::config::rules::load_page_rules(preset.unwrap_or("vsb"))
+                .map_err(CliError::usage)?,
+        ),
+        Some(other) => {
+            return Err(CliError::usage(format!(
+                "--kind {other}: parse reads feed or page"
+            )));
+        }
+    };
     let base_override = base_url
         .map(|u| Url::parse(u).map_err(|err| CliError::usage(format!("--base-url {u}: {err}"))))
         .transpose()?;
@@ -243,8 +259,16 @@ async fn parse(
     };
     let content_type = content_type.map(str::to_string).or(served_type);
     let base = base_override.or(base);
-    let parsed = crate::parse::parse_feed(&bytes, content_type.as_deref(), base.as_ref())
-        .map_err(|err| CliError::failed(format!("{target}: {err}")))?;
+    let parsed = match page_rules {
+        Some(rules) => {
+            let base = base.ok_or_else(|| CliError::usage("--kind page needs --base-url"))?;
+            let html = crate::parse::page::decode(&bytes, content_type.as_deref());
+            crate::parse::page::preview(&html, &base, &rules, chrono::Utc::now())
+                .map_err(|err| CliError::failed(format!("{target}: {err}")))?
+        }
+        None => crate::parse::parse_feed(&bytes, content_type.as_deref(), base.as_ref())
+            .map_err(|err| CliError::failed(format!("{target}: {err}")))?,
+    };
     output::print_parsed(&parsed, json)
 }
 

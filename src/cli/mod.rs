@@ -80,6 +80,12 @@ pub enum Command {
         /// Resolve relative links against this URL.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Read the input as this kind of source: feed (default) or page (a list or article page).
+        #[arg(long, value_name = "KIND")]
+        kind: Option<String>,
+        /// Rules for --kind page: a bundled preset (vsb, webplus) or a rules file. Default: vsb.
+        #[arg(long, value_name = "PRESET_OR_FILE")]
+        preset: Option<String>,
     },
     /// Add the sources of an OPML file or a newsboat urls file to the config.
     Import { file: PathBuf },

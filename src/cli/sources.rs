@@ -20,6 +20,7 @@ pub fn demo_source_configs() -> Vec<SourceConfig> {
             kind: demo.kind,
             categories: vec![demo.category.to_string()],
             line: 0,
+            rules: None,
         })
         .collect()
 }
@@ -44,7 +45,13 @@ pub fn sync(store: &mut Store, sources: &[SourceConfig]) -> Result<Vec<SourceId>
             categories: source.categories.clone(),
         })
         .collect();
-    store.sync_sources(&specs)
+    let ids = store.sync_sources(&specs)?;
+    // Rules of page/API sources live next to the source, so every refresh path finds them.
+    for (source, id) in sources.iter().zip(&ids) {
+        let rules = source.rules.as_ref().and_then(|r| r.to_json().ok());
+        store.set_source_rules(*id, rules.as_deref())?;
+    }
+    Ok(ids)
 }
 
 /// The URL to fetch for a stored source URL; demo URLs go to the running demo server.

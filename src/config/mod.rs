@@ -39,6 +39,8 @@ pub struct SourceConfig {
     pub categories: Vec<String>,
     /// The line of its `[[source]]` table, for later error messages.
     pub line: usize,
+    /// Validated rules of a page, hackernews or json source; `None` for feeds.
+    pub rules: Option<std::sync::Arc<rules::SourceRules>>,
 }
 
 impl SourceConfig {

@@ -320,14 +320,13 @@ fn sources(ctx: &Ctx<'_>, raw: Vec<Spanned<RawSource>>) -> Result<Vec<SourceConf
             limit: source.limit,
         };
         let source_rules = rules::from_source(&origin, kind, fields)?;
-        // Held until `SourceConfig` carries the rules (issue 4 increment 3).
-        let _ = source_rules;
         out.push(SourceConfig {
             name,
             url: url_text,
             kind,
             categories,
             line,
+            rules: source_rules,
         });
     }
     Ok(out)

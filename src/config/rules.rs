@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::FixedOffset;
 use regex::Regex;
 use scraper::Selector;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::{Spanned, Value};
 
 use super::ConfigError;
@@ -35,7 +35,7 @@ pub enum SourceRules {
 
 /// One more list page of a page source, with its own category. `url` may be relative to the
 /// source URL (resolved at refresh time, so the demo's moving port works).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListTarget {
     pub url: String,
     pub category: Option<String>,
@@ -107,6 +107,8 @@ pub struct CounterRules {
 /// Everything a page source needs.
 #[derive(Debug, Clone)]
 pub struct PageRules {
+    /// The rule table it was compiled from (preset with overrides), to store and rebuild it.
+    pub table: toml::Table,
     pub preset: Option<String>,
     pub lists: Vec<ListTarget>,
     pub list: ListRules,
@@ -122,7 +124,7 @@ pub struct PageRules {
 }
 
 /// A Hacker News API source.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HnRules {
     /// top, new, best, ask, show or job.
     pub feed: String,
@@ -132,7 +134,7 @@ pub struct HnRules {
 }
 
 /// JSON pointers of a generic JSON API source; item fields are relative to each item.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct JsonRules {
     pub items: String,
     pub id: Option<String>,
@@ -490,6 +492,7 @@ pub struct RuleError {
 }
 
 mod compile;
+mod spec;
 
 pub use compile::compile_page;
 
@@ -516,4 +519,22 @@ pub fn page_rules_from_toml(text: &str) -> Result<PageRules, RuleError> {
         needle: None,
     })?;
     compile_page(table)
+}
+
+/// Page rules by preset name or rules-file path, for `tidings parse --kind page --preset …`.
+pub fn load_page_rules(name_or_path: &str) -> Result<PageRules, String> {
+    if PRESETS.iter().any(|(n, _)| *n == name_or_path) {
+        return preset(name_or_path).map_err(|e| e.message);
+    }
+    let text = std::fs::read_to_string(name_or_path).map_err(|e| {
+        let known: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
+        format!(
+            "{name_or_path}: {e} (bundled presets: {})",
+            known.join(", ")
+        )
+    })?;
+    page_rules_from_toml(&text).map_err(|e| {
+        let line = line_in(&text, e.needle.as_deref());
+        format!("{name_or_path}:{line}: {}", e.message)
+    })
 }

@@ -3,7 +3,9 @@
 //! thread; parsing stays in `parse::page` and `parse::api`.
 
 mod api;
+mod counters;
 mod page;
+mod polite;
 
 use std::sync::Arc;
 
@@ -19,13 +21,28 @@ use crate::store::Validators;
 /// What a non-feed refresh gives `refresh`: the outcome and, when known, a title for the source.
 pub type Refreshed = (SourceOutcome, Option<String>);
 
-/// Refreshes one `page`, `hackernews` or `json` source. `Err` is a one-line message for the
-/// source; whatever was stored before the error stays stored.
+/// Refreshes one `page`, `hackernews` or `json` source with `spec`, else the rules stored with
+/// the source (see `cli::sources::sync`), else the defaults of its kind. `Err` is a one-line
+/// message for the source; whatever was stored before the error stays stored.
 pub async fn refresh_source(
     ctx: &RefreshContext,
     target: &SourceTarget,
     spec: Option<&SourceRules>,
 ) -> Result<Refreshed, String> {
+    let stored = match spec {
+        Some(_) => None,
+        None => {
+            let id = target.id;
+            ctx.store
+                .call(move |store| store.source_rules(id))
+                .await
+                .and_then(|r| r)
+                .map_err(|e| e.to_string())?
+                .map(|text| SourceRules::from_json(&text))
+                .transpose()?
+        }
+    };
+    let spec = spec.or(stored.as_ref());
     match (target.kind, spec) {
         (SourceKind::Page, Some(SourceRules::Page(rules))) => {
             page::refresh(ctx, target, rules).await

@@ -6,6 +6,7 @@
 //! scan the articles table.
 
 mod articles;
+pub mod crawl_state;
 mod query;
 mod retention;
 mod schema;

@@ -194,6 +194,7 @@ fn timezone(text: &str) -> Option<FixedOffset> {
 
 /// Compiles merged page rules; `list.item` and `article.body` are required.
 pub fn compile_page(table: toml::Table) -> Result<PageRules, RuleError> {
+    let source = table.clone();
     let raw: RawPage = toml::Value::Table(table)
         .try_into()
         .map_err(|err: toml::de::Error| RuleError {
@@ -272,6 +273,7 @@ pub fn compile_page(table: toml::Table) -> Result<PageRules, RuleError> {
         }
     }
     Ok(PageRules {
+        table: source,
         preset: None,
         lists: Vec::new(),
         list,
@@ -325,7 +327,9 @@ fn counter(raw: RawCounter) -> Result<CounterRules, RuleError> {
             needle: None,
         });
     }
-    if let Some(batch) = &raw.batch_url
+    // An empty batch_url switches a preset's batch endpoint off.
+    let batch_url = raw.batch_url.filter(|b| !b.trim().is_empty());
+    if let Some(batch) = &batch_url
         && !batch.contains("{ids}")
     {
         return Err(error(
@@ -338,7 +342,7 @@ fn counter(raw: RawCounter) -> Result<CounterRules, RuleError> {
         url_from,
         url: raw.url,
         format,
-        batch_url: raw.batch_url,
+        batch_url,
         batch_size: raw.batch_size.filter(|n| *n > 0).unwrap_or(20),
     })
 }
