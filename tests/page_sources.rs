@@ -105,7 +105,11 @@ fn english_article_time_body_images_attachment_and_counter() {
     let html = page::decode(&fixture("article_en.htm"), None);
     let article = page::extract_article(&html, &url, &rules, None, now()).unwrap();
     let d = &article.draft;
-    assert_eq!(d.id.as_deref(), Some(url.as_str()));
+    assert_eq!(
+        d.id.as_deref(),
+        Some("/info/1141/2421.htm"),
+        "origin-free id"
+    );
     assert_eq!(d.link.as_deref(), Some(url.as_str()));
     assert_eq!(
         d.title,

@@ -65,7 +65,7 @@ impl Crawl<'_> {
 
 fn key_of(url: &Url) -> String {
     ArticleDraft {
-        id: Some(url.to_string()),
+        id: Some(page::article_id(url)),
         ..ArticleDraft::default()
     }
     .dedup_key()
@@ -177,7 +177,7 @@ pub(crate) async fn refresh(
                 counter: None,
             });
             drafts.push(ArticleDraft {
-                id: Some(entry.item.url.to_string()),
+                id: Some(page::article_id(&entry.item.url)),
                 link: Some(entry.item.url.to_string()),
                 title: entry.item.title.clone(),
                 published: entry.item.published,
@@ -211,12 +211,24 @@ pub(crate) async fn refresh(
         .await
         .and_then(|r| r)
         .map_err(|e| e.to_string())?;
+    let crawl_origin = target.url.clone();
     for target in stored {
         if fresh.contains(&target.key) {
             continue;
         }
-        let parsed = serde_json::from_str::<CounterRef>(&target.counter).ok();
-        let link = target.link.as_deref().and_then(|l| Url::parse(l).ok());
+        // Stored URLs may carry an old origin (the demo's port): ask the source's current one.
+        let parsed = serde_json::from_str::<CounterRef>(&target.counter)
+            .ok()
+            .and_then(|c| match c {
+                CounterRef::Url(u) => {
+                    page::rebase(&u, &crawl_origin).map(|u| CounterRef::Url(u.to_string()))
+                }
+                args => Some(args),
+            });
+        let link = target
+            .link
+            .as_deref()
+            .and_then(|l| page::rebase(l, &crawl_origin));
         if let (Some(counter), Some(link)) = (parsed, link) {
             counters.push((target.key, counter, link));
         }

@@ -46,11 +46,29 @@ impl ListItem {
     pub fn fingerprint(&self) -> String {
         format!(
             "{}|{}|{}",
-            self.url,
+            article_id(&self.url),
             self.title,
             self.published.map(|d| d.to_rfc3339()).unwrap_or_default()
         )
     }
+}
+
+/// The id of a page article: its URL's path and query. Scheme, host and port stay out so a site
+/// moving to https (or the demo server to another port) does not duplicate every article.
+pub fn article_id(url: &Url) -> String {
+    match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_string(),
+    }
+}
+
+/// Moves a stored URL onto `origin`'s scheme, host and port (see [`article_id`]).
+pub fn rebase(url: &str, origin: &Url) -> Option<Url> {
+    let parsed = Url::parse(url).ok()?;
+    if parsed.scheme() == "file" {
+        return Some(parsed);
+    }
+    origin.join(&article_id(&parsed)).ok()
 }
 
 /// A list page: its rows in page order and the next page, if any.
@@ -214,7 +232,7 @@ pub fn extract_article(
         .as_ref()
         .and_then(|c| counter_ref(c, html, root, page_url));
     let draft = ArticleDraft {
-        id: Some(page_url.to_string()),
+        id: Some(article_id(page_url)),
         title,
         link: Some(page_url.to_string()),
         published,
@@ -245,7 +263,7 @@ pub fn preview(
             .items
             .into_iter()
             .map(|item| ArticleDraft {
-                id: Some(item.url.to_string()),
+                id: Some(article_id(&item.url)),
                 link: Some(item.url.to_string()),
                 title: item.title,
                 published: item.published,

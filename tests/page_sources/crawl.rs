@@ -243,8 +243,9 @@ async fn crawl_twice_fetches_only_what_changed_and_updates_counts() {
         seminar.title,
         "Seminar on digital skills held with partner universities"
     );
+    assert_eq!(seminar.guid.as_deref(), Some("/info/1141/2421.htm"));
     assert_eq!(
-        seminar.guid.as_deref(),
+        seminar.link.as_deref(),
         Some(server.url("/info/1141/2421.htm").as_str())
     );
     assert_eq!(
@@ -456,4 +457,28 @@ async fn a_missing_article_page_is_named_and_the_rest_is_stored() {
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].categories, Vec::<String>::new());
     assert_eq!(find(&all, "/info/1141/2421.htm").views, Some(120));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_site_on_another_port_is_not_read_again() {
+    let (first, _site) = site().await;
+    let setup = setup("delay = \"0\"\nmax_pages = 1\n", &first.url("/gjjl.htm")).await;
+    refresh(&setup).await;
+    // The demo server restarts on another port: same articles, counts from the new server.
+    let (second, site) = site().await;
+    site.clicks.lock().unwrap().insert("2421".into(), 500);
+    let mut moved = Setup {
+        ctx: setup.ctx.clone(),
+        target: setup.target.clone(),
+    };
+    moved.target.url = Url::parse(&second.url("/gjjl.htm")).unwrap();
+    let outcome = refresh(&moved).await;
+    assert!(
+        matches!(outcome, SourceOutcome::Stored(c) if c.new == 0),
+        "{outcome:?}"
+    );
+    assert_eq!(article_hits(&second), 0);
+    let all = stored(&moved.ctx, moved.target.id).await;
+    assert_eq!(all.len(), 3);
+    assert_eq!(find(&all, "/info/1141/2421.htm").views, Some(500));
 }
