@@ -103,7 +103,9 @@ pub fn start(paths: &Paths, demo: bool) -> Result<(), String> {
     let options = Options {
         keymap: config.keymap.clone(),
         theme: config.theme.clone(),
-        refresh_on_start: config.refresh.on_start && !configured.is_empty(),
+        // The demo's data dir starts empty every time, so it always refreshes on start, even
+        // when the user's config file leaves `[refresh] on_start` off.
+        refresh_on_start: (demo || config.refresh.on_start) && !configured.is_empty(),
         refresh_every: config.refresh.every,
         idle_hint,
     };
