@@ -7,6 +7,7 @@
 
 use crate::parse::text::{clean, entity_at};
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
@@ -20,32 +21,51 @@ pub fn repair_xml(text: &str) -> String {
         _ => text,
     };
     // Escape sequences and bidi overrides go before XML parsing drops the ESC and keeps the rest.
+    // Each step copies only when it changes something; a typical feed is copied once, by
+    // `fix_markup`.
     let cleaned = clean(text);
-    let text = fix_prolog(&strip_noncharacters(&cleaned));
-    let text = fix_markup(&text);
-    let text = fix_rss_version(&text);
-    fix_atom03(&text)
+    let legal = strip_noncharacters(&cleaned);
+    let markup = fix_markup(&fix_prolog(&legal));
+    let version = owned(fix_rss_version(&markup));
+    let text = version.unwrap_or(markup);
+    owned(fix_atom03(&text)).unwrap_or(text)
+}
+
+fn owned(text: Cow<'_, str>) -> Option<String> {
+    match text {
+        Cow::Owned(text) => Some(text),
+        Cow::Borrowed(_) => None,
+    }
 }
 
 /// Rewrite `encoding=` in the prolog to UTF-8, since the bytes were decoded already.
-fn fix_prolog(text: &str) -> String {
+fn fix_prolog(text: &str) -> Cow<'_, str> {
     static PROLOG: OnceLock<Option<Regex>> = OnceLock::new();
     let Some(re) = PROLOG
-        .get_or_init(|| Regex::new(r#"^<\?xml([^>]*?)\sencoding\s*=\s*["'][^"']*["']"#).ok())
+        .get_or_init(|| Regex::new(r#"^<\?xml([^>]*?)\sencoding\s*=\s*["']([^"']*)["']"#).ok())
         .as_ref()
     else {
-        return text.to_string();
+        return Cow::Borrowed(text);
     };
-    re.replace(text, "<?xml$1 encoding=\"UTF-8\"").into_owned()
+    match re.captures(text) {
+        Some(caps)
+            if !caps
+                .get(2)
+                .is_some_and(|e| e.as_str().eq_ignore_ascii_case("utf-8")) =>
+        {
+            re.replace(text, "<?xml$1 encoding=\"UTF-8\"")
+        }
+        _ => Cow::Borrowed(text),
+    }
 }
 
 /// U+FFFE and U+FFFF are not XML characters; after `clean` they are the only ones left that a
 /// `str` can hold, so one search decides whether a copy is needed at all.
-fn strip_noncharacters(text: &str) -> std::borrow::Cow<'_, str> {
+fn strip_noncharacters(text: &str) -> Cow<'_, str> {
     if text.contains('\u{FFFE}') || text.contains('\u{FFFF}') {
-        std::borrow::Cow::Owned(text.chars().filter(|c| is_xml_char(*c)).collect())
+        Cow::Owned(text.chars().filter(|c| is_xml_char(*c)).collect())
     } else {
-        std::borrow::Cow::Borrowed(text)
+        Cow::Borrowed(text)
     }
 }
 
@@ -129,7 +149,7 @@ fn is_xml_char(c: char) -> bool {
 
 /// feed-rs only reads `<rss>` with version 2.0, 0.91 or 0.92; every other RSS 0.9x/2.x is read
 /// as 2.0, which is a superset of them all.
-fn fix_rss_version(text: &str) -> String {
+fn fix_rss_version(text: &str) -> Cow<'_, str> {
     static RSS: OnceLock<Option<(Regex, Regex)>> = OnceLock::new();
     let Some((root, version)) = RSS
         .get_or_init(|| {
@@ -140,15 +160,15 @@ fn fix_rss_version(text: &str) -> String {
         })
         .as_ref()
     else {
-        return text.to_string();
+        return Cow::Borrowed(text);
     };
     let Some(tag) = root.find(text) else {
-        return text.to_string();
+        return Cow::Borrowed(text);
     };
     let tag_text = tag.as_str();
     let fixed = match version.captures(tag_text) {
         Some(caps) => match caps.get(1).map(|m| m.as_str().trim()) {
-            Some("2.0" | "0.91" | "0.92") => return text.to_string(),
+            Some("2.0" | "0.91" | "0.92") => return Cow::Borrowed(text),
             _ => version.replace(tag_text, " version=\"2.0\"").into_owned(),
         },
         None => tag_text.replacen("<rss", "<rss version=\"2.0\"", 1),
@@ -157,12 +177,12 @@ fn fix_rss_version(text: &str) -> String {
     out.push_str(text.get(..tag.start()).unwrap_or_default());
     out.push_str(&fixed);
     out.push_str(text.get(tag.end()..).unwrap_or_default());
-    out
+    Cow::Owned(out)
 }
 
 /// Atom 0.3 and the pre-1.0 drafts: move to the 1.0 namespace and rename the elements that changed
 /// (`issued`→`published`, `modified`→`updated`, `tagline`→`subtitle`, `copyright`→`rights`).
-fn fix_atom03(text: &str) -> String {
+fn fix_atom03(text: &str) -> Cow<'_, str> {
     static OLD: OnceLock<Option<(Regex, Regex)>> = OnceLock::new();
     let Some((namespace, renamed)) = OLD
         .get_or_init(|| {
@@ -173,10 +193,10 @@ fn fix_atom03(text: &str) -> String {
         })
         .as_ref()
     else {
-        return text.to_string();
+        return Cow::Borrowed(text);
     };
     if !namespace.is_match(text) {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let text = namespace.replace_all(text, ATOM_NS);
     renamed
@@ -192,6 +212,7 @@ fn fix_atom03(text: &str) -> String {
             format!("<{close}{prefix}{new}")
         })
         .into_owned()
+        .into()
 }
 
 #[cfg(test)]

@@ -225,8 +225,18 @@ impl Fnv {
         Fnv(0xcbf2_9ce4_8422_2325)
     }
 
+    /// FNV-1a over 8-byte words (a rotation spreads the high bits back down), then bytes: article
+    /// bodies are hashed on every upsert, and byte-at-a-time FNV was 5% of a cold refresh.
     pub(crate) fn bytes(mut self, data: &[u8]) -> Fnv {
-        for b in data {
+        let mut words = data.chunks_exact(8);
+        for word in &mut words {
+            let mut le = [0u8; 8];
+            le.copy_from_slice(word);
+            self.0 = (self.0 ^ u64::from_le_bytes(le))
+                .wrapping_mul(0x0100_0000_01b3)
+                .rotate_left(29);
+        }
+        for b in words.remainder() {
             self.0 ^= u64::from(*b);
             self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
         }
