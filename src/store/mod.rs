@@ -169,7 +169,7 @@ impl Store {
             "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;
-             PRAGMA cache_size = -8000;",
+             PRAGMA cache_size = -2000;",
         )
         .ctx("setting connection pragmas")?;
         conn.set_prepared_statement_cache_capacity(64);
