@@ -78,7 +78,16 @@ pub fn parse_feed(
         let repaired = repair::repair_xml(text);
         feed::parse_xml(&repaired, base_url)?
     };
-    // The feed's title names the source in reports and panes: one sane line at most.
-    parsed.title = parsed.title.map(text::truncate_line);
+    // Feed-level fields are shown too (reports, `parse`): one sane, clean line each. The link
+    // can be the raw href when it does not resolve, so it is cleaned here like every other field.
+    let line = |field: Option<String>| {
+        field
+            .map(|f| text::truncate_line(crate::render::sanitize::clean_line(&f)))
+            .filter(|f| !f.is_empty())
+    };
+    parsed.title = line(parsed.title);
+    parsed.link = line(parsed.link);
+    parsed.description = line(parsed.description);
+    parsed.language = line(parsed.language);
     Ok(parsed)
 }
