@@ -117,8 +117,8 @@ impl Default for RetentionPolicy {
 /// The article database. Not `Sync`: one thread owns it (see [`StoreHandle`]).
 pub struct Store {
     conn: Connection,
-    /// The search whose hits are in `temp.search_hits`: (text, data version) — see search.rs.
-    search_cache: std::cell::RefCell<Option<(String, (u64, i64))>>,
+    /// The search whose hits are in `temp.search_hits` (see search.rs).
+    search_cache: std::cell::RefCell<Option<search::SearchHits>>,
 }
 
 impl Store {

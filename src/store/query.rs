@@ -186,14 +186,23 @@ impl Store {
             ),
             ArticleView::Starred | ArticleView::Search(_) => {
                 let filter = self.filter(q)?;
-                (
-                    format!(
+                let only_hits = matches!(q.view, ArticleView::Search(_))
+                    && filter.clauses.len() == 1
+                    && filter.clauses[0].contains("temp.search_hits");
+                if only_hits {
+                    // No other filter (not even inactive sources): every hit is in the list.
+                    (
+                        "SELECT COUNT(*) FROM temp.search_hits".to_owned(),
+                        Vec::new(),
+                    )
+                } else {
+                    let sql = format!(
                         "SELECT COUNT(*) FROM {} WHERE {}",
                         filter.table,
                         filter.sql()
-                    ),
-                    filter.params,
-                )
+                    );
+                    (sql, filter.params)
+                }
             }
         };
         let count: i64 = self

@@ -177,6 +177,17 @@ pub(crate) fn article_text(summary: Option<&str>, content: Option<&str>) -> Stri
     }
 }
 
+/// Which search `temp.search_hits` holds, as of which database version, and how many hits.
+pub(crate) struct SearchHits {
+    text: String,
+    version: (u64, i64),
+    count: usize,
+}
+
+/// Above this many hits a window walks the sort index and probes the hits (stopping after the
+/// window) instead of sorting every hit.
+const MANY_HITS: usize = 20_000;
+
 impl Store {
     /// The predicate selecting articles that match `text` (`None` when the text is blank, which
     /// matches everything). The matching ids are computed once into `temp.search_hits` and reused
@@ -187,10 +198,27 @@ impl Store {
         if text.is_empty() {
             return Ok(None);
         }
-        const CLAUSE: &str = "a.id IN (SELECT id FROM temp.search_hits)";
-        if self.search_cache.borrow().as_ref() == Some(&(text.to_owned(), self.data_version()?)) {
-            return Ok(Some(CLAUSE));
-        }
+        let version = self.data_version()?;
+        let cached = self
+            .search_cache
+            .borrow()
+            .as_ref()
+            .filter(|c| c.text == text && c.version == version)
+            .map(|c| c.count);
+        let count = match cached {
+            Some(count) => count,
+            None => self.fill_search_hits(text)?,
+        };
+        // `+a.id` keeps the planner from driving the query from the hits, so it walks the sort
+        // index instead; right when hits are many, slow when they are few.
+        Ok(Some(if count > MANY_HITS {
+            "+a.id IN (SELECT id FROM temp.search_hits)"
+        } else {
+            "a.id IN (SELECT id FROM temp.search_hits)"
+        }))
+    }
+
+    fn fill_search_hits(&self, text: &str) -> Result<usize, StoreError> {
         let (sql, params) = match_query(text);
         self.conn
             .execute_batch(
@@ -198,14 +226,19 @@ impl Store {
                  DELETE FROM temp.search_hits;",
             )
             .ctx("clearing search hits")?;
-        self.conn
+        let count = self
+            .conn
             .execute(
                 &format!("INSERT INTO temp.search_hits (id) {sql}"),
                 rusqlite::params_from_iter(params),
             )
             .ctx("searching")?;
-        *self.search_cache.borrow_mut() = Some((text.to_owned(), self.data_version()?));
-        Ok(Some(CLAUSE))
+        *self.search_cache.borrow_mut() = Some(SearchHits {
+            text: text.to_owned(),
+            version: self.data_version()?,
+            count,
+        });
+        Ok(count)
     }
 
     /// Changes whenever this connection or another process writes.
