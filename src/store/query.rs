@@ -114,21 +114,7 @@ impl Store {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<ArticleRow>, StoreError> {
-        let filter = self.filter(q)?;
-        let order = order_by(q.sort, descending);
-        let sql = format!(
-            "SELECT a.id, a.source_id, {SOURCE_NAME_SQL}, a.title, a.link, a.published,
-                    a.views, a.score, a.comments, a.read, a.starred
-               FROM (SELECT a.id FROM {table} WHERE {where_} ORDER BY {order} LIMIT ? OFFSET ?) w
-               JOIN articles a ON a.id = w.id
-               JOIN sources s ON s.id = a.source_id
-              ORDER BY {order}",
-            where_ = filter.sql(),
-            table = filter.table,
-        );
-        let mut params = filter.params;
-        params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
-        params.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
+        let (sql, params) = self.window_sql(q, descending, limit, offset)?;
         let mut stmt = self
             .conn
             .prepare_cached(&sql)
@@ -151,6 +137,46 @@ impl Store {
             })
             .ctx("reading an article window")?;
         rows.collect::<Result<_, _>>().ctx("reading an article row")
+    }
+
+    /// SQLite's plan (`EXPLAIN QUERY PLAN` detail lines) for the first window of `q`, read from
+    /// the top as `list_articles` reads it. Tests use it to check that every window is an index
+    /// range scan, never a scan of the articles table followed by a sort.
+    pub fn window_plan(&self, q: &ArticleQuery) -> Result<Vec<String>, StoreError> {
+        let (sql, params) = self.window_sql(q, true, q.limit, q.offset)?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .ctx("preparing a query plan")?;
+        let rows = stmt
+            .query_map(params_from_iter(params), |r| r.get::<_, String>(3))
+            .ctx("reading a query plan")?;
+        rows.collect::<Result<_, _>>().ctx("reading a query plan")
+    }
+
+    fn window_sql(
+        &self,
+        q: &ArticleQuery,
+        descending: bool,
+        limit: usize,
+        offset: usize,
+    ) -> Result<(String, Vec<Value>), StoreError> {
+        let filter = self.filter(q)?;
+        let order = order_by(q.sort, descending);
+        let sql = format!(
+            "SELECT a.id, a.source_id, {SOURCE_NAME_SQL}, a.title, a.link, a.published,
+                    a.views, a.score, a.comments, a.read, a.starred
+               FROM (SELECT a.id FROM {table} WHERE {where_} ORDER BY {order} LIMIT ? OFFSET ?) w
+               JOIN articles a ON a.id = w.id
+               JOIN sources s ON s.id = a.source_id
+              ORDER BY {order}",
+            where_ = filter.sql(),
+            table = filter.table,
+        );
+        let mut params = filter.params;
+        params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        params.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
+        Ok((sql, params))
     }
 
     /// How many articles the list described by `q` has (offset and limit ignored).
