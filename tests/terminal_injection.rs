@@ -7,7 +7,9 @@
 //!
 //! The reader runs in a pseudo-terminal: it refreshes, every article is opened and scrolled, a
 //! hostile link is copied, the hostile source and every failing source are selected so their
-//! names and errors show, the help opens, and it quits. Every byte it wrote is then tokenized:
+//! names and errors show, the help opens, and it quits. Then `list`, `sources`, `refresh`,
+//! `export` and `parse` print the same data to the terminal directly (no ratatui buffer between,
+//! which by itself drops control characters). Every byte each run wrote is then tokenized:
 //! each escape sequence must be one tidings' own drawing uses (cursor moves, SGR, erase, the
 //! private modes it sets and resets), the one OSC is the OSC 52 of the copy with a clean payload,
 //! and no C1 control, BEL, BS, VT, FF, DEL, bidi control or zero-width character is there. The
@@ -359,6 +361,9 @@ struct Run {
     screens: Vec<String>,
     /// The status line with each failing source selected.
     errors: BTreeMap<&'static str, String>,
+    /// Every byte of each command-line run (`list`, `sources`, `refresh`, `parse`, `export`):
+    /// plain text straight to the terminal, without the reader's drawing in between.
+    commands: Vec<(String, Vec<u8>)>,
 }
 
 /// The whole scenario on one variant of the server.
@@ -493,10 +498,64 @@ fn scenario(port: u16, variant: &str) -> Run {
     term.key("q");
     assert!(term.wait_exit(SLOW), "{variant}: exit status");
     let raw = wait_restored(&term);
+
+    // The same data through the command line, which prints to the terminal directly.
+    let common = [
+        "--config",
+        config_path.to_str().unwrap(),
+        "--data-dir",
+        data.to_str().unwrap(),
+    ];
+    let base = format!("http://127.0.0.1:{port}/{variant}");
+    let runs: Vec<(Vec<String>, &str)> = vec![
+        (vec!["list".into()], "JSON title nine"),
+        (vec!["sources".into()], "Broken status"),
+        (vec!["refresh".into()], " new articles"),
+        (vec!["export".into()], "</opml>"),
+        (
+            vec!["parse".into(), format!("{base}/rss.xml")],
+            "Untitled four",
+        ),
+        (
+            vec!["parse".into(), format!("{base}/atom.xml")],
+            "Atom xhtml title seven",
+        ),
+        (
+            vec!["parse".into(), format!("{base}/feed.json")],
+            "JSON title nine",
+        ),
+    ];
+    let mut commands = Vec::new();
+    for (args, last) in runs {
+        let mut all: Vec<&str> = common.to_vec();
+        all.extend(args.iter().map(String::as_str));
+        let mut term = Terminal::start(home.path(), &all, COLS, ROWS);
+        term.wait_exit(SLOW);
+        // The bytes, not the screen: hostile output could clear the screen.
+        commands.push((args.join(" "), wait_output(&term, last)));
+    }
     Run {
         raw,
         screens,
         errors,
+        commands,
+    }
+}
+
+/// Waits until the output holds `text`; returns all of it.
+fn wait_output(term: &Terminal, text: &str) -> Vec<u8> {
+    let start = std::time::Instant::now();
+    loop {
+        let raw = term.raw();
+        if String::from_utf8_lossy(&raw).contains(text) {
+            return raw;
+        }
+        assert!(
+            start.elapsed() < KEY,
+            "timed out waiting for {text:?} in the output: {:?}",
+            String::from_utf8_lossy(&raw)
+        );
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -531,6 +590,8 @@ enum Token {
     Esc(String),
     /// A C0 control other than ESC, or DEL.
     Control(char),
+    /// CR LF: a new line as the terminal's line discipline writes it.
+    Newline,
     /// A C1 control (U+0080–U+009F) encoded in UTF-8.
     C1(char),
     /// A bidi control or an invisible character.
@@ -607,6 +668,10 @@ fn tokenize(text: &str) -> Vec<Token> {
                 }
                 None => tokens.push(Token::Esc(String::new())),
             },
+            '\r' if chars.peek() == Some(&'\n') => {
+                chars.next();
+                tokens.push(Token::Newline);
+            }
             '\0'..='\x1f' | '\x7f' => tokens.push(Token::Control(c)),
             '\u{80}'..='\u{9f}' => tokens.push(Token::C1(c)),
             c if invisible(c) => tokens.push(Token::Invisible(c)),
@@ -760,33 +825,40 @@ fn reports(raw: &[u8]) -> BTreeSet<String> {
         .collect()
 }
 
-/// Every way the output of one run can carry a control that is not tidings' own drawing.
-fn violations(run: &Run, allowed_controls: &BTreeSet<char>) -> Vec<String> {
+/// The bare controls a control run's output has that tidings' own output may use: new lines
+/// (CR LF from the line discipline of the command line's output), and CR or LF alone if they occur.
+fn own_controls(raw: &[u8]) -> BTreeSet<Token> {
+    let text = std::str::from_utf8(raw).expect("UTF-8 output");
+    tokenize(text)
+        .into_iter()
+        .filter(|t| matches!(t, Token::Newline | Token::Control('\r' | '\n')))
+        .collect()
+}
+
+/// Every way one output can carry a control that is not tidings' own drawing; `copies` is the
+/// number of OSC 52 copies the keys asked for.
+fn violations(raw: &[u8], allowed: &BTreeSet<Token>, copies: usize) -> Vec<String> {
     let mut found = Vec::new();
-    let Ok(text) = std::str::from_utf8(&run.raw) else {
+    let Ok(text) = std::str::from_utf8(raw) else {
         // Raw bytes 0x80–0x9F are C1 controls to a terminal not in UTF-8 mode.
         return vec!["the output is not UTF-8".into()];
     };
-    let tokens = tokenize(text);
-    let mut copies = 0;
-    for token in &tokens {
-        let ok = match token {
-            Token::Control(c) => allowed_controls.contains(c),
-            Token::Osc(_) if own_copy(token).is_some() => {
-                copies += 1;
+    let mut copied = 0;
+    for token in tokenize(text) {
+        let ok = match &token {
+            Token::Control(_) | Token::Newline => allowed.contains(&token),
+            Token::Osc(_) if own_copy(&token).is_some() => {
+                copied += 1;
                 true
             }
             token => own_drawing(token),
         };
-        if !ok {
-            let at = found.len();
-            if at < 50 {
-                found.push(format!("{token:?}"));
-            }
+        if !ok && found.len() < 50 {
+            found.push(format!("{token:?}"));
         }
     }
-    if copies != 1 {
-        found.push(format!("{copies} OSC 52 copies, expected the one of `y`"));
+    if copied != copies {
+        found.push(format!("{copied} OSC 52 copies, expected {copies}"));
     }
     found
 }
@@ -797,31 +869,44 @@ fn hostile_text_never_reaches_the_terminal_as_control() {
     let server = runtime.block_on(common::serve(answer));
     let port = server.addr.port();
 
-    // The control run: the same sources and keys on harmless documents.
+    // The control run: the same sources, keys and commands on harmless documents. What it writes
+    // is tidings' own drawing; the test's grammar must allow all of it.
     let control = scenario(port, "c");
-    let control_text = std::str::from_utf8(&control.raw).expect("UTF-8 output");
-    let control_tokens: BTreeSet<Token> = tokenize(control_text).into_iter().collect();
-    // The bare controls tidings' own output uses (CR/LF from the line discipline, if any).
-    let own_controls: BTreeSet<char> = control_tokens
-        .iter()
-        .filter_map(|t| match t {
-            Token::Control(c @ ('\r' | '\n')) => Some(*c),
-            _ => None,
-        })
-        .collect();
-    let control_violations = violations(&control, &own_controls);
+    let own_reader = own_controls(&control.raw);
+    let control_violations = violations(&control.raw, &own_reader, 1);
     assert!(
         control_violations.is_empty(),
         "tidings' own drawing is not what this test allows: {control_violations:#?}"
     );
-    let control_reports = reports(&control.raw);
+    for (command, raw) in &control.commands {
+        let found = violations(raw, &own_controls(raw), 0);
+        assert!(found.is_empty(), "control `{command}`: {found:#?}");
+    }
 
     let hostile = scenario(port, "h");
-    let found = violations(&hostile, &own_controls);
+    let found = violations(&hostile.raw, &own_reader, 1);
     assert!(
         found.is_empty(),
         "control sequences from the feeds reached the terminal: {found:#?}"
     );
+    assert_eq!(hostile.commands.len(), control.commands.len());
+    for ((command, raw), (_, control_raw)) in hostile.commands.iter().zip(&control.commands) {
+        let found = violations(raw, &own_controls(control_raw), 0);
+        assert!(
+            found.is_empty(),
+            "`tidings {command}` wrote controls from the feeds: {found:#?}\n{}",
+            String::from_utf8_lossy(raw)
+        );
+        let new: Vec<_> = reports(raw)
+            .difference(&reports(control_raw))
+            .cloned()
+            .collect();
+        assert!(
+            new.is_empty(),
+            "`tidings {command}`: the terminal saw {new:?}"
+        );
+    }
+    let control_reports = reports(&control.raw);
     let text = String::from_utf8(hostile.raw.clone()).unwrap();
     assert!(!text.contains("\x1b]0;"), "an OSC title change");
     assert!(!text.contains("\x1b]8;"), "an OSC 8 link");
@@ -865,16 +950,24 @@ fn hostile_text_never_reaches_the_terminal_as_control() {
     for inert in ["[31m", "]0;pwned", "]52;c;ZXZpbA=="] {
         assert!(all.contains(inert), "{inert:?} not shown:\n{all}");
     }
-    // The reader shows the title with the lookalike text kept in place.
+    // The reader shows the title with the lookalike text kept in place and every sequence gone
+    // whole, not just its ESC: no parameters or OSC strings left over as garbage.
     let raw_reader = hostile
         .screens
         .iter()
         .find(|s| reader_text(s).starts_with("Raw title one"))
         .unwrap();
+    let reader = reader_text(raw_reader);
+    let title: Vec<&str> = reader.lines().take(2).collect();
+    assert_eq!(
+        title.join(" "),
+        format!("Raw title one {LOOKALIKE}{OSC8_TEXT} ends"),
+        "{raw_reader}"
+    );
+    let listed = String::from_utf8_lossy(&hostile.commands[0].1).to_string();
     assert!(
-        reader_text(raw_reader).contains(LOOKALIKE),
-        "{}",
-        reader_text(raw_reader)
+        listed.contains(&format!("Raw title one {LOOKALIKE}{OSC8_TEXT} ends")),
+        "{listed}"
     );
     // Each failing source's error is one clean line; the 503's quotes the hostile header inert.
     assert_eq!(hostile.errors.len(), BROKEN.len());
