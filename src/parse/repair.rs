@@ -88,6 +88,15 @@ fn fix_markup(text: &str) -> String {
             rest = tail.get(verbatim.len()..).unwrap_or_default();
             continue;
         }
+        if !out.is_empty() && is_xml_declaration(tail) {
+            // A second XML declaration is not XML; feed-rs would switch decoders mid-document
+            // on its encoding (quick-xml panics on that). Drop it.
+            rest = match tail.find("?>") {
+                Some(end) => tail.get(end + 2..).unwrap_or_default(),
+                None => "",
+            };
+            continue;
+        }
         if tail.starts_with('<') {
             out.push('<');
             rest = tail.get(1..).unwrap_or_default();
@@ -96,6 +105,14 @@ fn fix_markup(text: &str) -> String {
         rest = fix_ampersand(&mut out, tail);
     }
     out
+}
+
+/// `<?xml` followed by whitespace or `?>`, in any case: an XML declaration.
+fn is_xml_declaration(tail: &str) -> bool {
+    let bytes = tail.as_bytes();
+    bytes.len() > 5
+        && bytes[..5].eq_ignore_ascii_case(b"<?xml")
+        && (bytes[5].is_ascii_whitespace() || bytes[5] == b'?')
 }
 
 /// A CDATA section or comment at the start of `tail` (to its end, or to the end of the text).
