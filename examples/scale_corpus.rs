@@ -8,7 +8,8 @@
 //! ```
 //!
 //! Articles have titles of 4–12 words, HTML bodies of ~200–2,000 bytes (about 15 % Chinese),
-//! dates spread over a year, views on most and score/comments on some. Source sizes are skewed:
+//! a vocabulary with a long tail (so search terms range from common to rare), dates spread
+//! over a year, views on most and score/comments on some. Source sizes are skewed:
 //! source 1 ("Big Source") holds a tenth of all articles, the others share the rest unevenly.
 //! A third of the sources are marked read and every 997th article starred, so the unread and
 //! starred views have something to skip. The search index is built at the end (queue-then-index,
@@ -16,6 +17,7 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::sync::LazyLock;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -114,25 +116,64 @@ impl Rng {
     }
 }
 
+/// Syllables of the long tail of Latin words (names, places, jargon): 40³ three-syllable words.
+#[rustfmt::skip]
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "mi", "ren", "tor", "va", "shi", "den", "bra", "qu", "zel", "pon", "dri", "mak",
+    "sel", "gor", "fin", "tra", "ul", "nex", "ba", "ro", "ve", "ith", "cal", "mun", "gre", "sto",
+    "pha", "lin", "dor", "ew", "yst", "ark", "vin", "ost", "em", "ux", "hal", "jo",
+];
+
+/// Characters of the long tail of Chinese words: 92² two-character words.
+const HANZI: &str = "中国人大学会年国际新闻发展合作交流研究技术工程文化艺术体育健康城市乡村\
+                     教育科学经济社会管理服务创新数据网络安全智能制造生态环境能源交通医疗历史\
+                     语言音乐电影图书馆博物展览比赛冠军志愿青年";
+
+/// Appends one word: a common one most of the time, else one of the long tail (Zipf-like), so
+/// that search terms range from everywhere to a handful of articles, as in real news.
+fn word(rng: &mut Rng, out: &mut String, chinese: bool, capital: bool) {
+    let tail = rng.chance(25);
+    if chinese {
+        if tail {
+            let k = rng.skewed(10_000);
+            static CHARS: LazyLock<Vec<char>> = LazyLock::new(|| HANZI.chars().collect());
+            let chars = &*CHARS;
+            out.push(chars[k % chars.len()]);
+            out.push(chars[(k / chars.len()) % chars.len()]);
+        } else {
+            out.push_str(CHINESE[rng.skewed(CHINESE.len())]);
+        }
+        return;
+    }
+    let start = out.len();
+    if tail {
+        let k = rng.skewed(64_000);
+        let n = SYLLABLES.len();
+        for part in [k % n, (k / n) % n, (k / n / n) % n] {
+            out.push_str(SYLLABLES[part]);
+        }
+    } else {
+        out.push_str(ENGLISH[rng.skewed(ENGLISH.len())]);
+    }
+    if capital {
+        let first = out[start..].chars().next().map(|c| c.to_ascii_uppercase());
+        if let Some(first) = first {
+            out.replace_range(
+                start..start + first.len_utf8(),
+                first.encode_utf8(&mut [0; 4]),
+            );
+        }
+    }
+}
+
 /// A Latin sentence of `min` to `min + spread - 1` words, capitalised, or a Chinese one.
 fn sentence(rng: &mut Rng, out: &mut String, (min, spread): (usize, usize), chinese: bool) {
     let words = min + rng.below(spread);
     for i in 0..words {
-        if chinese {
-            out.push_str(CHINESE[rng.skewed(CHINESE.len())]);
-        } else {
-            let word = ENGLISH[rng.skewed(ENGLISH.len())];
-            if i == 0 {
-                let mut chars = word.chars();
-                if let Some(first) = chars.next() {
-                    out.extend(first.to_uppercase());
-                    out.push_str(chars.as_str());
-                }
-            } else {
-                out.push(' ');
-                out.push_str(word);
-            }
+        if i > 0 && !chinese {
+            out.push(' ');
         }
+        word(rng, out, chinese, i == 0);
     }
     out.push_str(if chinese { "。" } else { ". " });
 }
