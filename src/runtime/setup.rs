@@ -8,8 +8,8 @@ use std::sync::Arc;
 use url::Url;
 
 use crate::app::RefreshScope;
-use crate::config::paths::Paths;
 use crate::cli::sources;
+use crate::config::paths::Paths;
 use crate::config::{Config, SourceConfig};
 use crate::fetch::Fetcher;
 use crate::model::{SourceId, SourceRow};

@@ -22,7 +22,12 @@ impl Terminal {
     pub fn start(home: &Path, args: &[&str], cols: u16, rows: u16) -> Terminal {
         let pty = native_pty_system();
         let pair = pty
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tidings"));
         cmd.args(args);
@@ -53,7 +58,13 @@ impl Terminal {
                 }
             }
         });
-        Terminal { parser, raw, writer, child, _master: pair.master }
+        Terminal {
+            parser,
+            raw,
+            writer,
+            child,
+            _master: pair.master,
+        }
     }
 
     pub fn screen(&self) -> String {
