@@ -91,26 +91,33 @@ enum Categories {
     Many(Vec<String>),
 }
 
-/// Turns a byte offset into a 1-based line number.
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
-}
-
 struct Ctx<'a> {
     path: &'a Path,
     text: &'a str,
+    /// Byte offsets of every newline, so a line number is a binary search (a config with
+    /// thousands of sources asks for one per source; counting from the start was quadratic).
+    newlines: Vec<usize>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(path: &'a Path, text: &'a str) -> Ctx<'a> {
+        let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+        Ctx {
+            path,
+            text,
+            newlines,
+        }
+    }
+
+    /// Turns a byte offset into a 1-based line number.
+    fn line_of(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&at| at < offset) + 1
+    }
+
     fn at(&self, offset: usize, message: impl Into<String>) -> ConfigError {
         ConfigError::At {
             path: self.path.to_path_buf(),
-            line: line_of(self.text, offset),
+            line: self.line_of(offset),
             message: message.into(),
         }
     }
@@ -121,7 +128,7 @@ impl Ctx<'_> {
 }
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-    let ctx = Ctx { path, text };
+    let ctx = Ctx::new(path, text);
     let raw: RawConfig = toml::from_str(text).map_err(|err| {
         let offset = err.span().map(|span| span.start).unwrap_or(0);
         ctx.at(offset, err.message().replace('\n', " ").trim().to_string())
@@ -245,7 +252,7 @@ fn sources(ctx: &Ctx<'_>, raw: Vec<Spanned<RawSource>>) -> Result<Vec<SourceConf
     let mut urls = HashSet::new();
     let mut out = Vec::with_capacity(raw.len());
     for spanned in raw {
-        let line = line_of(ctx.text, spanned.span().start);
+        let line = ctx.line_of(spanned.span().start);
         let offset = spanned.span().start;
         let source = spanned.into_inner();
         let url_text = source.url.get_ref().trim().to_string();
