@@ -47,10 +47,12 @@ pub fn sync(store: &mut Store, sources: &[SourceConfig]) -> Result<Vec<SourceId>
         .collect();
     let ids = store.sync_sources(&specs)?;
     // Rules of page/API sources live next to the source, so every refresh path finds them.
-    for (source, id) in sources.iter().zip(&ids) {
-        let rules = source.rules.as_ref().and_then(|r| r.to_json().ok());
-        store.set_source_rules(*id, rules.as_deref())?;
-    }
+    let rules: Vec<_> = sources
+        .iter()
+        .zip(&ids)
+        .map(|(source, id)| (*id, source.rules.as_ref().and_then(|r| r.to_json().ok())))
+        .collect();
+    store.set_all_source_rules(&rules)?;
     Ok(ids)
 }
 

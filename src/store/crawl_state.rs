@@ -196,8 +196,24 @@ const CREATE_RULES: &str = "CREATE TABLE IF NOT EXISTS crawl_sources (
 
 impl Store {
     /// Keeps (or with `None` forgets) the rules of a page/API source, as `SourceRules::to_json`.
-    pub fn set_source_rules(
+    /// Stores the rules of many sources in one transaction (a config sync of thousands of
+    /// sources committed once per source before).
+    pub fn set_all_source_rules(
         &mut self,
+        rules: &[(SourceId, Option<String>)],
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .ctx("starting the source rules update")?;
+        for (source, rules) in rules {
+            self.set_source_rules(*source, rules.as_deref())?;
+        }
+        tx.commit().ctx("committing the source rules")
+    }
+
+    pub fn set_source_rules(
+        &self,
         source: SourceId,
         rules: Option<&str>,
     ) -> Result<(), StoreError> {
