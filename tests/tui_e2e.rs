@@ -7,7 +7,6 @@ mod pty;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -265,7 +264,7 @@ fn tty_of(pid: u32) -> Option<std::path::PathBuf> {
 }
 
 #[cfg(target_os = "linux")]
-fn stty(tty: &Path) -> String {
+fn stty(tty: &std::path::Path) -> String {
     let out = std::process::Command::new("stty")
         .arg("-a")
         .arg("-F")
