@@ -661,6 +661,17 @@ fn a_late_xml_declaration_does_not_panic() {
     let minimised = b"<\xdb\x92\xdb\xff\xff\xff\xff\xff\xff\xff\xff>\
         <?xml \xfe\xffon=\"1.\" encoding=\"ISO8859-1\"?>";
     let _ = tidings::parse::parse_feed(minimised, None, None);
+    // The second finding: the first declaration itself, its `encoding` right after a quote so
+    // the prolog rewrite missed it.
+    let first = b"<?xml \xff\xfe=\"&\xff\xff\xff\xbf&\xc3\x9b&\xdb\x92\"encoding=\"UTF-16\"?>";
+    let _ = tidings::parse::parse_feed(first, None, None);
+    let feed = tidings::parse::parse_feed(
+        b"<?xml version=\"1.0\"encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>caf\xe9</title></channel></rss>",
+        None,
+        None,
+    )
+    .expect("parse");
+    assert_eq!(feed.title.as_deref(), Some("café"));
     for decl in [
         "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>",
         "<?XML version='1.0' encoding='windows-1252'?>",

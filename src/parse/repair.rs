@@ -88,9 +88,13 @@ fn fix_markup(text: &str) -> String {
             rest = tail.get(verbatim.len()..).unwrap_or_default();
             continue;
         }
-        if !out.is_empty() && is_xml_declaration(tail) {
-            // A second XML declaration is not XML; feed-rs would switch decoders mid-document
-            // on its encoding (quick-xml panics on that). Drop it.
+        if is_xml_declaration(tail) {
+            // The text is UTF-8 now: the first declaration becomes a plain UTF-8 one, whatever
+            // it said or however malformed; a later one is not XML and goes. feed-rs switches
+            // decoders on a declared encoding, and quick-xml panics if that comes too late.
+            if out.is_empty() {
+                out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+            }
             rest = match tail.find("?>") {
                 Some(end) => tail.get(end + 2..).unwrap_or_default(),
                 None => "",
