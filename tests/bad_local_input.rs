@@ -163,7 +163,6 @@ fn config_command_source_is_refused() {
 }
 
 #[test]
-#[ignore = "the selector error of config/rules/compile.rs spans two lines (scraper's message)"]
 fn config_bad_selector() {
     refused_config(
         "[[source]]\nkind = \"page\"\npreset = \"vsb\"\nurl = \"https://c.example/a.htm\"\n[source.rules.list]\nitem = \"li[[id\"\n",
@@ -247,11 +246,9 @@ fn import_file_over_the_limit_is_refused_quickly() {
 }
 
 /// 200,000 lines is a plausible hostile or accidental import: it must finish fast, with the
-/// sources or a clear error. Ignored until config loading stops recounting lines from the start
-/// of the file for every source (`config::raw::line_of` is O(file) per call, so this is
-/// quadratic: over ten minutes in a debug build).
+/// sources or a clear error (config line numbers are a binary search over newline offsets, so this
+/// stays linear).
 #[test]
-#[ignore = "config::raw::line_of is quadratic over 200,000 sources"]
 fn a_huge_urls_file_imports_fast_or_is_refused() {
     let mut body = String::new();
     for i in 0..200_000 {

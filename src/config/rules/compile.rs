@@ -109,7 +109,14 @@ fn selector(rule: &str, text: &str) -> Result<Sel, RuleError> {
         })
         .map_err(|err| {
             error(
-                format!("rule {rule}: bad selector {trimmed:?}: {err}"),
+                format!(
+                    "rule {rule}: bad selector {trimmed:?}: {}",
+                    // scraper's message spans lines; errors are one line.
+                    err.to_string()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
                 trimmed,
             )
         })
