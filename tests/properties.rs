@@ -672,6 +672,26 @@ fn a_late_xml_declaration_does_not_panic() {
     )
     .expect("parse");
     assert_eq!(feed.title.as_deref(), Some("café"));
+    // The third: a declaration inside what the repairer took for an unterminated CDATA section.
+    let _ = tidings::parse::parse_feed(
+        b"<\t<![CDATA[\xff\xff\xff\xff\xff><?xml \xfe\xff=\".\"encoding=\"UTF-16\"?>",
+        None,
+        None,
+    );
+    // A declaration quoted in a real CDATA body reads as written.
+    let feed = tidings::parse::parse_feed(
+        b"<rss version=\"2.0\"><channel><title>t</title><item><title>x</title>\
+          <description><![CDATA[<pre>&lt;?xml version=\"1.0\"?&gt; or <?xml version=\"1.0\" encoding=\"latin1\"?></pre>]]></description>\
+          </item></channel></rss>",
+        None,
+        None,
+    )
+    .expect("parse");
+    let summary = feed.articles[0].summary.clone().unwrap_or_default();
+    assert!(
+        summary.contains("<?xml version=\"1.0\" encoding=\"latin1\"?>"),
+        "{summary}"
+    );
     for decl in [
         "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>",
         "<?XML version='1.0' encoding='windows-1252'?>",

@@ -84,7 +84,7 @@ fn fix_markup(text: &str) -> String {
         out.push_str(rest.get(..at).unwrap_or_default());
         let tail = rest.get(at..).unwrap_or_default();
         if let Some(verbatim) = verbatim_section(tail) {
-            out.push_str(verbatim);
+            push_defused(&mut out, verbatim);
             rest = tail.get(verbatim.len()..).unwrap_or_default();
             continue;
         }
@@ -109,6 +109,25 @@ fn fix_markup(text: &str) -> String {
         rest = fix_ampersand(&mut out, tail);
     }
     out
+}
+
+/// Copies a CDATA section or comment, with any XML declaration in it made a plain processing
+/// instruction (`<?\u{200b}xml`). If the section is unterminated, or the parser reads the markup
+/// differently from us, feed-rs would otherwise see a declaration mid-document and switch
+/// decoders (a quick-xml panic). The zero-width space goes again with the sanitiser, so text in
+/// a real CDATA section reads as written.
+fn push_defused(out: &mut String, verbatim: &str) {
+    let mut rest = verbatim;
+    while let Some(at) = rest.find("<?") {
+        let (before, tail) = rest.split_at(at);
+        out.push_str(before);
+        out.push_str("<?");
+        if is_xml_declaration(tail) {
+            out.push('\u{200b}');
+        }
+        rest = tail.get(2..).unwrap_or_default();
+    }
+    out.push_str(rest);
 }
 
 /// `<?xml` followed by whitespace or `?>`, in any case: an XML declaration.
