@@ -11,6 +11,7 @@ mod query;
 mod retention;
 mod schema;
 mod search;
+mod search_route;
 mod sources;
 mod worker;
 

@@ -1,10 +1,10 @@
-//! Full-text search support: the plain text indexed for an article, and the SQL predicate for a
-//! search view (FTS5 trigram `MATCH` for 3+ characters, `LIKE` under 3, e.g. a 2-character
-//! Chinese word).
+//! Full-text search support: filling both search indexes (trigram `articles_fts`, words
+//! `articles_words`) from the plain text of an article, and the SQL predicate for a search view
+//! over the cached hits. Which index answers which text is search_route.rs.
 
-use rusqlite::params;
-use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params};
 
+use super::search_route::{plans, word_index_text};
 use super::{SqlContext, Store, StoreError};
 
 impl Store {
@@ -25,12 +25,23 @@ impl Store {
                       ORDER BY p.id LIMIT ?1",
                 )
                 .ctx("preparing the search queue read")?;
+            let mut indexed = tx
+                .prepare_cached("SELECT title, text FROM articles_fts WHERE rowid = ?1")
+                .ctx("preparing the search index read")?;
             let mut remove = tx
                 .prepare_cached("DELETE FROM articles_fts WHERE rowid = ?1")
                 .ctx("preparing the search delete")?;
             let mut insert = tx
                 .prepare_cached("INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)")
                 .ctx("preparing the search insert")?;
+            let mut remove_words = tx
+                .prepare_cached("DELETE FROM articles_words WHERE rowid = ?1")
+                .ctx("preparing the word index delete")?;
+            let mut insert_words = tx
+                .prepare_cached(
+                    "INSERT INTO articles_words (rowid, title, text) VALUES (?1, ?2, ?3)",
+                )
+                .ctx("preparing the word index insert")?;
             let mut done = tx
                 .prepare_cached("DELETE FROM fts_pending WHERE id <= ?1")
                 .ctx("preparing the search queue delete")?;
@@ -48,10 +59,31 @@ impl Store {
                 .ctx("reading the search queue")?;
             for (id, title, summary, content) in &rows {
                 let text = article_text(summary.as_deref(), content.as_deref());
-                remove.execute([id]).ctx("unindexing an article")?;
-                insert
-                    .execute(params![id, title, text])
-                    .ctx("indexing an article")?;
+                // Deleting from a trigram table re-tokenizes the old text, so an unchanged row
+                // (re-queued by the word index migration) is left alone.
+                let old: Option<(String, String)> = indexed
+                    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+                    .ctx("reading an indexed article")?;
+                let unchanged = matches!(&old, Some((t, x)) if t == title && *x == text);
+                if !unchanged {
+                    if old.is_some() {
+                        remove.execute([id]).ctx("unindexing an article")?;
+                    }
+                    insert
+                        .execute(params![id, title, text])
+                        .ctx("indexing an article")?;
+                }
+                remove_words
+                    .execute([id])
+                    .ctx("unindexing an article's words")?;
+                insert_words
+                    .execute(params![
+                        id,
+                        word_index_text(title).as_ref(),
+                        word_index_text(&text).as_ref()
+                    ])
+                    .ctx("indexing an article's words")?;
             }
             if let Some((last, ..)) = rows.last() {
                 done.execute([last]).ctx("emptying the search queue")?;
@@ -218,21 +250,28 @@ impl Store {
         }))
     }
 
+    /// Runs the search plans in order until one finds something (words, then substrings for
+    /// alphabetic text), leaving the hits in `temp.search_hits`.
     fn fill_search_hits(&self, text: &str) -> Result<usize, StoreError> {
-        let (sql, params) = match_query(text);
         self.conn
-            .execute_batch(
-                "CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY);
-                 DELETE FROM temp.search_hits;",
-            )
-            .ctx("clearing search hits")?;
-        let count = self
-            .conn
-            .execute(
-                &format!("INSERT INTO temp.search_hits (id) {sql}"),
-                rusqlite::params_from_iter(params),
-            )
-            .ctx("searching")?;
+            .execute_batch("CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY);")
+            .ctx("creating the search hits table")?;
+        let mut count = 0;
+        for plan in plans(text) {
+            let (sql, params) = plan.sql();
+            self.conn
+                .execute("DELETE FROM temp.search_hits", [])
+                .ctx("clearing search hits")?;
+            count = self
+                .conn
+                .prepare_cached(&format!("INSERT INTO temp.search_hits (id) {sql}"))
+                .ctx("preparing a search")?
+                .execute(rusqlite::params_from_iter(params))
+                .ctx("searching")?;
+            if count > 0 {
+                break;
+            }
+        }
         *self.search_cache.borrow_mut() = Some(SearchHits {
             text: text.to_owned(),
             version: self.data_version()?,
@@ -248,29 +287,6 @@ impl Store {
             .query_row("PRAGMA data_version", [], |r| r.get(0))
             .ctx("reading the data version")?;
         Ok((self.conn.total_changes(), other))
-    }
-}
-
-/// The full-text query for a non-blank `text`: trigram `MATCH` of the quoted phrase for 3+
-/// characters, `LIKE` on title and text under 3.
-fn match_query(text: &str) -> (&'static str, Vec<Value>) {
-    if text.chars().count() >= 3 {
-        let phrase = format!("\"{}\"", text.replace('"', "\"\""));
-        (
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
-            vec![Value::Text(phrase)],
-        )
-    } else {
-        let escaped = text
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
-        (
-            "SELECT rowid FROM articles_fts
-              WHERE title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\'",
-            vec![Value::Text(pattern.clone()), Value::Text(pattern)],
-        )
     }
 }
 
