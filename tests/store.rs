@@ -637,3 +637,54 @@ fn windows_on_a_large_store_are_bounded_and_fast() {
     let backward = store.list_articles(&q).unwrap();
     assert_eq!(forward[6..], backward[..4]);
 }
+
+/// Word searches (and their substring fallback) honour the unread filter and hidden sources,
+/// and their counts agree with their windows.
+#[test]
+fn word_search_with_unread_and_hidden_sources() {
+    let (_dir, mut store) = temp_store();
+    let (tech, campus) = two_sources(&mut store);
+    let article = |guid: &str, title: &str| ArticleDraft {
+        content: Some(format!("<p>The harbour lighthouse, {title}.</p>")),
+        ..draft(guid, title, 1)
+    };
+    store
+        .upsert_articles(tech, &[article("a", "Ship"), article("b", "Boat")], t(2))
+        .unwrap();
+    store
+        .upsert_articles(campus, &[article("c", "Crew")], t(2))
+        .unwrap();
+    let search = |store: &Store, text: &str, unread_only: bool| {
+        let q = ArticleQuery {
+            unread_only,
+            ..query(ArticleView::Search(text.into()))
+        };
+        let mut found = titles(store, &q);
+        found.sort();
+        assert_eq!(store.count_articles(&q).unwrap(), found.len(), "{text}");
+        found
+    };
+    assert_eq!(
+        search(&store, "harbour light", false),
+        ["Boat", "Crew", "Ship"]
+    );
+    assert_eq!(
+        search(&store, "arbour ligh", false),
+        ["Boat", "Crew", "Ship"]
+    );
+
+    let ship = store
+        .list_articles(&query(ArticleView::Source(tech)))
+        .unwrap();
+    let ship = ship.iter().find(|r| r.title == "Ship").unwrap().id;
+    store.set_read(ship, true).unwrap();
+    assert_eq!(search(&store, "lighthouse", true), ["Boat", "Crew"]);
+
+    // Campus leaves the config: its articles no longer show up in searches.
+    store
+        .sync_sources(&[spec("https://tech.example/feed", None, &["Tech"])])
+        .unwrap();
+    assert_eq!(search(&store, "lighthouse", false), ["Boat", "Ship"]);
+    assert_eq!(search(&store, "ighthous", true), ["Boat"]);
+    assert!(search(&store, "crew", false).is_empty());
+}

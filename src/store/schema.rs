@@ -128,9 +128,11 @@ const MIGRATIONS: &[&str] = &[
         DELETE FROM fts_pending WHERE id = OLD.id;
     END;
 
-    -- Re-index what is indexed already (in the background, as after a refresh): every article
-    -- is either in articles_fts or queued, and an index scan of articles is far cheaper than a
-    -- scan of the trigram table's stored text. Unchanged trigram rows are skipped (search.rs).
+    -- Queue what is indexed already, for the background indexing (as after a refresh) rather
+    -- than indexing here: opening a big database stays fast. Every article is either in
+    -- articles_fts or queued, so the articles' smallest index gives the same ids as a scan of
+    -- the trigram table's rows, which hold all the text. Unchanged trigram rows are skipped
+    -- when indexing (search.rs), so this costs about the word index alone.
     INSERT OR IGNORE INTO fts_pending SELECT id FROM articles;
     "#,
 ];
