@@ -1,6 +1,7 @@
 //! A refresh: fetch each source, parse, store, and report per-source outcomes as they finish.
 //! One failed source never stops the others and never deletes what was stored.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -12,12 +13,25 @@ use url::Url;
 use crate::fetch::{Conditional, FetchOutcome, Fetched, Fetcher};
 use crate::model::{ParsedFeed, SourceId, SourceKind, UpsertCounts};
 use crate::render::sanitize::clean_line;
-use crate::store::{StoreHandle, Validators};
+use crate::store::{FeedUpdate, StoreHandle, Validators};
+
+mod writer;
+
+use writer::FeedWriter;
+
+/// Feeds between parsing and stored at once, process-wide: parsing runs ahead of the writer by
+/// a few feeds, so the writer finds a batch waiting, but parsed feeds never pile up in memory.
+static PIPELINE_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(parse_slots() + 2));
 
 /// Parses running at once, process-wide: one per core.
-static PARSE_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
-    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))
-});
+static PARSE_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(parse_slots()));
+
+/// Parses at once: one per core.
+pub fn parse_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from)
+}
 
 /// Everything a refresh shares: the fetcher and the store thread.
 pub struct RefreshContext {
@@ -103,11 +117,25 @@ pub async fn run(
         total: targets.len(),
     });
     let width = ctx.fetcher.config().concurrency.max(1);
+    let validators = ctx
+        .store
+        .call(|store| store.all_validators())
+        .await
+        .and_then(|r| r)
+        .unwrap_or_else(|err| {
+            tracing::error!("cannot read the sources' validators: {err}");
+            HashMap::new()
+        });
+    let run = Arc::new(Run {
+        writer: FeedWriter::spawn(ctx.store.clone()),
+        validators,
+        ctx,
+    });
     let mut reports = futures::stream::iter(targets)
         .map(|target| {
-            let ctx = Arc::clone(&ctx);
+            let run = Arc::clone(&run);
             async move {
-                let (outcome, title) = refresh_one(&ctx, &target).await;
+                let (outcome, title) = refresh_one(&run, &target).await;
                 let name = match title {
                     Some(title) if !target.named && !title.trim().is_empty() => clean_line(&title),
                     _ => target.name,
@@ -129,12 +157,18 @@ pub async fn run(
 }
 
 /// Refreshes one source; also returns the feed's own title when one was read.
-async fn refresh_one(
-    ctx: &RefreshContext,
-    target: &SourceTarget,
-) -> (SourceOutcome, Option<String>) {
+/// What the sources of one refresh share.
+struct Run {
+    ctx: Arc<RefreshContext>,
+    writer: FeedWriter,
+    /// Read once at the start; a source missing here is fetched unconditionally.
+    validators: HashMap<SourceId, Validators>,
+}
+
+async fn refresh_one(run: &Run, target: &SourceTarget) -> (SourceOutcome, Option<String>) {
+    let ctx = run.ctx.as_ref();
     let id = target.id;
-    let (outcome, title) = match fetch_and_store(ctx, target).await {
+    let (outcome, title) = match fetch_and_store(run, target).await {
         Ok(done) => done,
         Err(message) => (SourceOutcome::Failed(clean_line(&message)), None),
     };
@@ -153,19 +187,15 @@ async fn refresh_one(
 }
 
 async fn fetch_and_store(
-    ctx: &RefreshContext,
+    run: &Run,
     target: &SourceTarget,
 ) -> Result<(SourceOutcome, Option<String>), String> {
+    let ctx = run.ctx.as_ref();
     if target.kind != SourceKind::Feed {
         return crate::crawl::refresh_source(ctx, target, None).await;
     }
     let id = target.id;
-    let stored = ctx
-        .store
-        .call(move |store| store.validators(id))
-        .await
-        .and_then(|r| r)
-        .map_err(|err| err.to_string())?;
+    let stored = run.validators.get(&id).cloned().unwrap_or_default();
     let conditional = Conditional {
         etag: stored.etag.clone(),
         last_modified: stored.last_modified.clone(),
@@ -186,8 +216,13 @@ async fn fetch_and_store(
         final_url,
         validators,
     } = fetched;
+    // Parsed feeds waiting for the writer hold memory: a few may wait, the rest wait unparsed.
+    let _in_pipeline = PIPELINE_SLOTS
+        .acquire()
+        .await
+        .map_err(|_| "the parser pool is closed".to_string())?;
     // Parsing is CPU-bound: more parses than cores only add threads, malloc arenas and memory.
-    let _slot = PARSE_SLOTS
+    let slot = PARSE_SLOTS
         .acquire()
         .await
         .map_err(|_| "the parser pool is closed".to_string())?;
@@ -196,23 +231,23 @@ async fn fetch_and_store(
     })
     .await
     .map_err(|err| format!("parser crashed: {err}"))??;
+    // The next parse may start while this one is written.
+    drop(slot);
     let validators = Validators {
         etag: validators.etag,
         last_modified: validators.last_modified,
         body_hash: Some(hash),
     };
     let title = parsed.title.clone();
-    let counts = ctx
-        .store
-        .call(move |store| {
-            let now = Utc::now();
-            let counts = store.upsert_articles(id, &parsed.articles, now)?;
-            store.record_fetched(id, &validators, parsed.title.as_deref(), now)?;
-            Ok::<_, crate::store::StoreError>(counts)
+    let counts = run
+        .writer
+        .write(FeedUpdate {
+            source: id,
+            articles: parsed.articles,
+            validators,
+            feed_title: parsed.title,
         })
-        .await
-        .and_then(|r| r)
-        .map_err(|err| format!("cannot store: {err}"))?;
+        .await?;
     Ok((SourceOutcome::Stored(counts), title))
 }
 

@@ -83,6 +83,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Blocking work is parsing (one per core, see refresh.rs) and name lookups; every extra
+        // thread may get a malloc arena of its own, which a refresh's peak memory shows.
+        .max_blocking_threads(crate::refresh::parse_slots() + 2)
         .build()
         .map_err(|err| CliError::failed(format!("cannot start the async runtime: {err}")))
 }

@@ -216,7 +216,13 @@ impl Fetcher {
             last_modified: header_text(header::LAST_MODIFIED),
         };
         let final_url = response.url().clone();
-        let mut bytes = Vec::new();
+        // A declared length over the cap was refused above; reserving it saves the copies of a
+        // growing buffer (it is absent for compressed bodies, which grow as they decode).
+        let mut bytes = Vec::with_capacity(
+            response
+                .content_length()
+                .map_or(0, |length| usize::try_from(length.min(cap)).unwrap_or(0)),
+        );
         while let Some(chunk) = response
             .chunk()
             .await

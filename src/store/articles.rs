@@ -2,14 +2,14 @@
 //! starred, opened). Upserts never delete and never reset user state.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::sources::SOURCE_NAME_SQL;
 use super::{Fnv, SqlContext, Store, StoreError, from_micros, to_micros};
 use crate::model::{Article, ArticleDraft, ArticleId, Enclosure, SourceId, UpsertCounts};
 
 /// The stored form of one draft, computed before touching the database.
-struct Prepared<'a> {
+pub(super) struct Prepared<'a> {
     draft: &'a ArticleDraft,
     key: String,
     key_hash: i64,
@@ -96,143 +96,12 @@ impl Store {
         drafts: &[ArticleDraft],
         now: DateTime<Utc>,
     ) -> Result<UpsertCounts, StoreError> {
-        let prepared = drafts
-            .iter()
-            .map(Prepared::new)
-            .collect::<Result<Vec<_>, _>>()?;
-        let now = to_micros(now);
+        let prepared = prepare(drafts)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .ctx("starting an upsert")?;
-        let exists: bool = tx
-            .query_row(
-                "SELECT EXISTS(SELECT 1 FROM sources WHERE id = ?1)",
-                [id.0],
-                |r| r.get(0),
-            )
-            .ctx("checking the source")?;
-        if !exists {
-            return Err(StoreError::NoSuchSource(id));
-        }
-        let mut counts = UpsertCounts::default();
-        {
-            let mut find = tx
-                .prepare_cached(
-                    "SELECT id, dedup_key, meta_hash, text_hash, views, score, comments
-                       FROM articles WHERE source_id = ?1 AND key_hash = ?2",
-                )
-                .ctx("preparing the article lookup")?;
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT INTO articles (source_id, key_hash, dedup_key, guid, title, link, author,
-                         published, updated, first_seen, sort_date, categories, summary, content,
-                         enclosures, views, score, comments, meta_hash, text_hash)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, COALESCE(?8, ?10), ?11, ?12,
-                         ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-                )
-                .ctx("preparing the article insert")?;
-            let mut update = tx
-                .prepare_cached(
-                    "UPDATE articles SET guid = ?2, title = ?3, link = ?4, author = ?5,
-                         published = ?6, updated = ?7, sort_date = COALESCE(?6, first_seen),
-                         categories = ?8, summary = ?9, content = ?10, enclosures = ?11,
-                         views = COALESCE(?12, views), score = COALESCE(?13, score),
-                         comments = COALESCE(?14, comments), meta_hash = ?15, text_hash = ?16
-                     WHERE id = ?1",
-                )
-                .ctx("preparing the article update")?;
-            let mut queue_index = tx
-                .prepare_cached("INSERT OR IGNORE INTO fts_pending (id) VALUES (?1)")
-                .ctx("preparing the search queue")?;
-
-            for p in &prepared {
-                let d = p.draft;
-                let existing = {
-                    let mut rows = find
-                        .query(params![id.0, p.key_hash])
-                        .ctx("looking up an article")?;
-                    let mut hit = None;
-                    while let Some(r) = rows.next().ctx("reading an article lookup")? {
-                        let key: String = r.get(1).ctx("reading a dedup key")?;
-                        if key == p.key {
-                            hit = Some(existing_row(r).ctx("reading an existing article")?);
-                            break;
-                        }
-                    }
-                    hit
-                };
-                let published = d.published.map(to_micros);
-                let updated = d.updated.map(to_micros);
-                match existing {
-                    None => {
-                        insert
-                            .execute(params![
-                                id.0,
-                                p.key_hash,
-                                p.key,
-                                d.id,
-                                d.title,
-                                d.link,
-                                d.author,
-                                published,
-                                updated,
-                                now,
-                                p.categories,
-                                d.summary,
-                                d.content,
-                                p.enclosures,
-                                d.views,
-                                d.score,
-                                d.comments,
-                                p.meta_hash,
-                                p.text_hash
-                            ])
-                            .ctx("inserting an article")?;
-                        queue_index
-                            .execute([tx.last_insert_rowid()])
-                            .ctx("queueing an article for search")?;
-                        counts.new += 1;
-                    }
-                    Some(old) => {
-                        let is_changed = old.meta_hash != p.meta_hash
-                            || changed(d.views, old.views)
-                            || changed(d.score, old.score)
-                            || changed(d.comments, old.comments);
-                        if !is_changed {
-                            counts.unchanged += 1;
-                            continue;
-                        }
-                        update
-                            .execute(params![
-                                old.id,
-                                d.id,
-                                d.title,
-                                d.link,
-                                d.author,
-                                published,
-                                updated,
-                                p.categories,
-                                d.summary,
-                                d.content,
-                                p.enclosures,
-                                d.views,
-                                d.score,
-                                d.comments,
-                                p.meta_hash,
-                                p.text_hash
-                            ])
-                            .ctx("updating an article")?;
-                        if old.text_hash != p.text_hash || old.meta_hash != p.meta_hash {
-                            queue_index
-                                .execute([old.id])
-                                .ctx("queueing an article for search")?;
-                        }
-                        counts.updated += 1;
-                    }
-                }
-            }
-        }
+        let counts = upsert_in(&tx, id, &prepared, to_micros(now))?;
         tx.commit().ctx("committing an upsert")?;
         Ok(counts)
     }
@@ -347,4 +216,148 @@ fn article_row(r: &Row<'_>) -> rusqlite::Result<Article> {
         starred: r.get(19)?,
         opened: r.get(20)?,
     })
+}
+
+/// The stored forms of `drafts`, computed before the database is touched.
+pub(super) fn prepare(drafts: &[ArticleDraft]) -> Result<Vec<Prepared<'_>>, StoreError> {
+    drafts.iter().map(Prepared::new).collect()
+}
+
+/// The upsert of one source's prepared drafts inside the caller's transaction (`now` in
+/// microseconds).
+pub(super) fn upsert_in(
+    tx: &Connection,
+    id: SourceId,
+    prepared: &[Prepared<'_>],
+    now: i64,
+) -> Result<UpsertCounts, StoreError> {
+    let exists: bool = tx
+        .query_row(
+            "SELECT EXISTS(SELECT 1 FROM sources WHERE id = ?1)",
+            [id.0],
+            |r| r.get(0),
+        )
+        .ctx("checking the source")?;
+    if !exists {
+        return Err(StoreError::NoSuchSource(id));
+    }
+    let mut counts = UpsertCounts::default();
+    {
+        let mut find = tx
+            .prepare_cached(
+                "SELECT id, dedup_key, meta_hash, text_hash, views, score, comments
+                       FROM articles WHERE source_id = ?1 AND key_hash = ?2",
+            )
+            .ctx("preparing the article lookup")?;
+        let mut insert = tx
+            .prepare_cached(
+                "INSERT INTO articles (source_id, key_hash, dedup_key, guid, title, link, author,
+                         published, updated, first_seen, sort_date, categories, summary, content,
+                         enclosures, views, score, comments, meta_hash, text_hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, COALESCE(?8, ?10), ?11, ?12,
+                         ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            )
+            .ctx("preparing the article insert")?;
+        let mut update = tx
+            .prepare_cached(
+                "UPDATE articles SET guid = ?2, title = ?3, link = ?4, author = ?5,
+                         published = ?6, updated = ?7, sort_date = COALESCE(?6, first_seen),
+                         categories = ?8, summary = ?9, content = ?10, enclosures = ?11,
+                         views = COALESCE(?12, views), score = COALESCE(?13, score),
+                         comments = COALESCE(?14, comments), meta_hash = ?15, text_hash = ?16
+                     WHERE id = ?1",
+            )
+            .ctx("preparing the article update")?;
+        let mut queue_index = tx
+            .prepare_cached("INSERT OR IGNORE INTO fts_pending (id) VALUES (?1)")
+            .ctx("preparing the search queue")?;
+
+        for p in prepared {
+            let d = p.draft;
+            let existing = {
+                let mut rows = find
+                    .query(params![id.0, p.key_hash])
+                    .ctx("looking up an article")?;
+                let mut hit = None;
+                while let Some(r) = rows.next().ctx("reading an article lookup")? {
+                    let key: String = r.get(1).ctx("reading a dedup key")?;
+                    if key == p.key {
+                        hit = Some(existing_row(r).ctx("reading an existing article")?);
+                        break;
+                    }
+                }
+                hit
+            };
+            let published = d.published.map(to_micros);
+            let updated = d.updated.map(to_micros);
+            match existing {
+                None => {
+                    insert
+                        .execute(params![
+                            id.0,
+                            p.key_hash,
+                            p.key,
+                            d.id,
+                            d.title,
+                            d.link,
+                            d.author,
+                            published,
+                            updated,
+                            now,
+                            p.categories,
+                            d.summary,
+                            d.content,
+                            p.enclosures,
+                            d.views,
+                            d.score,
+                            d.comments,
+                            p.meta_hash,
+                            p.text_hash
+                        ])
+                        .ctx("inserting an article")?;
+                    queue_index
+                        .execute([tx.last_insert_rowid()])
+                        .ctx("queueing an article for search")?;
+                    counts.new += 1;
+                }
+                Some(old) => {
+                    let is_changed = old.meta_hash != p.meta_hash
+                        || changed(d.views, old.views)
+                        || changed(d.score, old.score)
+                        || changed(d.comments, old.comments);
+                    if !is_changed {
+                        counts.unchanged += 1;
+                        continue;
+                    }
+                    update
+                        .execute(params![
+                            old.id,
+                            d.id,
+                            d.title,
+                            d.link,
+                            d.author,
+                            published,
+                            updated,
+                            p.categories,
+                            d.summary,
+                            d.content,
+                            p.enclosures,
+                            d.views,
+                            d.score,
+                            d.comments,
+                            p.meta_hash,
+                            p.text_hash
+                        ])
+                        .ctx("updating an article")?;
+                    if old.text_hash != p.text_hash || old.meta_hash != p.meta_hash {
+                        queue_index
+                            .execute([old.id])
+                            .ctx("queueing an article for search")?;
+                    }
+                    counts.updated += 1;
+                }
+            }
+        }
+    }
+    Ok(counts)
 }

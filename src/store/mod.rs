@@ -6,6 +6,7 @@
 //! scan the articles table.
 
 mod articles;
+mod batch;
 pub mod crawl_state;
 mod query;
 mod retention;
@@ -23,6 +24,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::model::{ArticleId, SourceId, SourceKind};
 
+pub use batch::FeedUpdate;
 pub use search::plain_text;
 pub use worker::StoreHandle;
 
@@ -166,14 +168,20 @@ impl Store {
                 tracing::warn!(mode, "SQLite did not switch to WAL mode");
             }
         }
+        // A checkpoint every 10,000 pages (40 MB) rather than SQLite's 1,000: a refresh writes
+        // the same index pages in many commits, and each checkpoint copies a page (and syncs)
+        // once however often it was rewritten. The WAL file is cut back to 16 MB afterwards.
         conn.execute_batch(
             "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;
-             PRAGMA cache_size = -2000;",
+             PRAGMA cache_size = -2000;
+             PRAGMA wal_autocheckpoint = 10000;
+             PRAGMA journal_size_limit = 16777216;",
         )
         .ctx("setting connection pragmas")?;
         conn.set_prepared_statement_cache_capacity(64);
+
         let mut store = Store {
             conn,
             search_cache: std::cell::RefCell::new(None),

@@ -1,8 +1,10 @@
 //! Sources: syncing from the config, HTTP validators, refresh outcomes, and counts from the
 //! per-source counters (never a scan of the articles table).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{SourceSpec, SqlContext, Store, StoreError, Validators, from_micros, to_micros};
 use crate::model::{Counts, SourceId, SourceKind, SourceRow};
@@ -85,6 +87,28 @@ impl Store {
             .ok_or(StoreError::NoSuchSource(id))
     }
 
+    /// Every source's validators at once, for the start of a refresh (one query instead of one
+    /// per source queued behind the refresh's own writes).
+    pub fn all_validators(&self) -> Result<HashMap<SourceId, Validators>, StoreError> {
+        let mut query = self
+            .conn
+            .prepare_cached("SELECT id, etag, last_modified, body_hash FROM sources")
+            .ctx("preparing the validators query")?;
+        let rows = query
+            .query_map([], |r| {
+                Ok((
+                    SourceId(r.get(0)?),
+                    Validators {
+                        etag: r.get(1)?,
+                        last_modified: r.get(2)?,
+                        body_hash: r.get(3)?,
+                    },
+                ))
+            })
+            .ctx("reading validators")?;
+        rows.collect::<Result<_, _>>().ctx("reading validators")
+    }
+
     /// A fetch that returned a new body: store its validators and title, clear the error.
     pub fn record_fetched(
         &mut self,
@@ -93,25 +117,7 @@ impl Store {
         feed_title: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let changed = self
-            .conn
-            .prepare_cached(
-                "UPDATE sources SET etag = ?2, last_modified = ?3, body_hash = ?4,
-                     feed_title = COALESCE(?5, feed_title), last_refresh = ?6,
-                     last_error = NULL, last_error_at = NULL
-                 WHERE id = ?1",
-            )
-            .ctx("preparing the fetch record")?
-            .execute(params![
-                id.0,
-                validators.etag,
-                validators.last_modified,
-                validators.body_hash,
-                feed_title.map(str::trim).filter(|t| !t.is_empty()),
-                to_micros(at)
-            ])
-            .ctx("recording a fetch")?;
-        found(changed, id)
+        record_fetched_in(&self.conn, id, validators, feed_title, to_micros(at))
     }
 
     /// A fetch that found nothing new (304, or the same body hash): clear the error.
@@ -243,6 +249,34 @@ impl Store {
             .query_row([], |r| r.get(0))
             .ctx("checking for inactive sources")
     }
+}
+
+/// [`Store::record_fetched`] inside the caller's transaction (`at` in microseconds).
+pub(super) fn record_fetched_in(
+    conn: &Connection,
+    id: SourceId,
+    validators: &Validators,
+    feed_title: Option<&str>,
+    at: i64,
+) -> Result<(), StoreError> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE sources SET etag = ?2, last_modified = ?3, body_hash = ?4,
+                 feed_title = COALESCE(?5, feed_title), last_refresh = ?6,
+                 last_error = NULL, last_error_at = NULL
+             WHERE id = ?1",
+        )
+        .ctx("preparing the fetch record")?
+        .execute(params![
+            id.0,
+            validators.etag,
+            validators.last_modified,
+            validators.body_hash,
+            feed_title.map(str::trim).filter(|t| !t.is_empty()),
+            at
+        ])
+        .ctx("recording a fetch")?;
+    found(changed, id)
 }
 
 fn found(changed: usize, id: SourceId) -> Result<(), StoreError> {

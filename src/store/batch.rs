@@ -1,0 +1,118 @@
+//! Group commit for a refresh: many sources' new content written in one transaction, each source
+//! in a savepoint of its own so that one failure rolls back only that source.
+
+use chrono::{DateTime, Utc};
+use rusqlite::TransactionBehavior;
+
+use super::articles::{prepare, upsert_in};
+use super::sources::record_fetched_in;
+use super::{SqlContext, Store, StoreError, Validators, to_micros};
+use crate::model::{ArticleDraft, SourceId, UpsertCounts};
+
+/// One source's fetched and parsed content, ready to be stored.
+#[derive(Debug, Clone)]
+pub struct FeedUpdate {
+    pub source: SourceId,
+    pub articles: Vec<ArticleDraft>,
+    pub validators: Validators,
+    /// The feed's own title, kept for sources the user did not name.
+    pub feed_title: Option<String>,
+}
+
+impl Store {
+    /// Stores each update (its articles as [`Store::upsert_articles`] does, then its validators)
+    /// in one transaction. The outer error is for the transaction itself; each update has its
+    /// own result, and a failed update leaves that source exactly as it was.
+    pub fn store_feeds(
+        &mut self,
+        updates: &[FeedUpdate],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Result<UpsertCounts, StoreError>>, StoreError> {
+        let now = to_micros(now);
+        let mut tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .ctx("starting a refresh batch")?;
+        let mut results = Vec::with_capacity(updates.len());
+        for update in updates {
+            let savepoint = tx.savepoint().ctx("starting a source's savepoint")?;
+            let stored = prepare(&update.articles).and_then(|prepared| {
+                let counts = upsert_in(&savepoint, update.source, &prepared, now)?;
+                record_fetched_in(
+                    &savepoint,
+                    update.source,
+                    &update.validators,
+                    update.feed_title.as_deref(),
+                    now,
+                )?;
+                Ok(counts)
+            });
+            match stored {
+                Ok(counts) => {
+                    savepoint.commit().ctx("releasing a source's savepoint")?;
+                    results.push(Ok(counts));
+                }
+                // Dropping the savepoint rolls this source back.
+                Err(error) => results.push(Err(error)),
+            }
+        }
+        tx.commit().ctx("committing a refresh batch")?;
+        Ok(results)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SourceKind;
+    use crate::store::SourceSpec;
+
+    fn update(source: SourceId, guid: &str, etag: &str) -> FeedUpdate {
+        FeedUpdate {
+            source,
+            articles: vec![ArticleDraft {
+                id: Some(guid.to_owned()),
+                title: format!("Title {guid}"),
+                ..ArticleDraft::default()
+            }],
+            validators: Validators {
+                etag: Some(etag.to_owned()),
+                ..Validators::default()
+            },
+            feed_title: Some("Feed".to_owned()),
+        }
+    }
+
+    #[test]
+    fn a_failed_source_rolls_back_alone() {
+        let mut store = Store::open_in_memory().unwrap();
+        let ids = store
+            .sync_sources(&[SourceSpec {
+                url: "https://example.org/feed".to_owned(),
+                name: None,
+                kind: SourceKind::Feed,
+                categories: Vec::new(),
+            }])
+            .unwrap();
+        let missing = SourceId(ids[0].0 + 100);
+        let results = store
+            .store_feeds(
+                &[
+                    update(ids[0], "a", "\"1\""),
+                    update(missing, "b", "\"2\""),
+                    update(ids[0], "c", "\"3\""),
+                ],
+                Utc::now(),
+            )
+            .unwrap();
+        assert_eq!(results[0].as_ref().unwrap().new, 1);
+        assert!(matches!(results[1], Err(StoreError::NoSuchSource(id)) if id == missing));
+        assert_eq!(results[2].as_ref().unwrap().new, 1);
+        assert_eq!(store.counts().unwrap().articles, 2);
+        // The validators of the last successful update of the source are the ones kept.
+        assert_eq!(
+            store.validators(ids[0]).unwrap().etag.as_deref(),
+            Some("\"3\"")
+        );
+    }
+}
