@@ -1,25 +1,34 @@
-//! Store write throughput (issue 6): `Store::upsert_articles` into a fresh on-disk SQLite store
-//! (WAL, as the reader opens it) in a temp dir, batches of 200 articles with HTML bodies of
-//! 200 B–2 KB (a sixth Chinese): new articles, the same batch again (unchanged), the batch with
-//! changed text (updates); and `Store::index_pending` (search indexing) of a batch of new articles.
-//! Reports articles/s. The store grows while a bench runs, as it does in use.
+//! Store write throughput (issue 6): `Store::upsert_articles` into an on-disk SQLite store (WAL,
+//! as the reader opens it) in a temp dir, batches of 200 articles with HTML bodies of 200 B–2 KB
+//! (a sixth Chinese): new articles into a fresh store and into one of 20,000 articles, the same
+//! batch again (unchanged), the batch with changed text (updates); and `Store::index_pending`
+//! (search indexing) of a batch of new articles. Reports articles/s.
+//!
+//! Writes make a store grow, and in a bigger store each new article touches more index pages, so
+//! the stores written to are put back to their starting copy (not timed) every ten batches: the
+//! figures do not depend on how many iterations criterion chose.
 //!
 //! `cargo bench --bench store_upsert [-- --warm-up-time 1 --measurement-time 3]`
 
 mod common;
 
 use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
 use common::{Rng, check, html_body, or_exit, title};
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use tempfile::TempDir;
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use tidings::model::{ArticleDraft, SourceId, SourceKind, UpsertCounts};
 use tidings::store::{SourceSpec, Store};
 
 /// Articles per upsert: a few feeds' refresh, one transaction.
 const BATCH: usize = 200;
+/// Batches in the bigger starting store (20,000 articles).
+const BIG_BATCHES: usize = 100;
+/// Batches written before a store is put back to its starting copy.
+const RESET_EVERY: usize = 10;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 6, 30, 12, 0, 0)
@@ -82,13 +91,14 @@ fn edited(drafts: &[ArticleDraft], edit: usize) -> Vec<ArticleDraft> {
         .collect()
 }
 
-/// A fresh on-disk store with one source; the temp dir lives as long as the store is used.
-fn fresh_store() -> (TempDir, Store, SourceId) {
-    let dir = or_exit(tempfile::tempdir(), "temp dir");
-    let mut store = or_exit(
-        Store::open(&dir.path().join("tidings.db")),
-        "opening the store",
-    );
+fn upsert(store: &mut Store, source: SourceId, drafts: &[ArticleDraft]) -> UpsertCounts {
+    or_exit(store.upsert_articles(source, drafts, now()), "upsert")
+}
+
+/// Writes a store with one source and `batches` indexed batches at `path`, closed (so the WAL
+/// is folded into the file), and returns the source's id and the first batch.
+fn build(path: &Path, rng: &mut Rng, batches: usize) -> (SourceId, Vec<ArticleDraft>) {
+    let mut store = or_exit(Store::open(path), "creating a store");
     let spec = SourceSpec {
         url: "https://news.example.org/feed.xml".to_owned(),
         name: Some("Bench".to_owned()),
@@ -96,84 +106,173 @@ fn fresh_store() -> (TempDir, Store, SourceId) {
         categories: vec!["Bench".to_owned()],
     };
     let ids = or_exit(store.sync_sources(&[spec]), "adding the source");
-    let id = or_exit(ids.first().copied().ok_or("no id"), "adding the source");
-    (dir, store, id)
+    let source = or_exit(ids.first().copied().ok_or("no id"), "adding the source");
+    let mut first = Vec::new();
+    for generation in 1..=batches {
+        let drafts = batch(rng, generation);
+        upsert(&mut store, source, &drafts);
+        if generation == 1 {
+            first = drafts;
+        }
+    }
+    while or_exit(store.index_pending(2_000), "indexing") > 0 {}
+    (source, first)
 }
 
-fn upsert(store: &mut Store, source: SourceId, drafts: &[ArticleDraft]) -> UpsertCounts {
-    or_exit(store.upsert_articles(source, drafts, now()), "upsert")
+/// An open copy of a starting store, replaced by a new copy every [`RESET_EVERY`] batches.
+struct Scratch<'a> {
+    dir: &'a Path,
+    start: &'a Path,
+    store: Store,
+    path: PathBuf,
+    written: usize,
 }
 
-/// The counts each bench claims to time, checked once on a store of its own.
-fn check_counts(template: &[ArticleDraft]) {
-    let (_dir, mut store, source) = fresh_store();
-    let new = upsert(&mut store, source, template);
-    let same = upsert(&mut store, source, template);
-    let changed = upsert(&mut store, source, &edited(template, 1));
-    check(new.new == BATCH, "a fresh batch is all new");
+/// Copies get names never used before, so no stale WAL file can meet a new copy.
+static COPIES: AtomicUsize = AtomicUsize::new(0);
+
+impl Scratch<'_> {
+    fn new<'a>(dir: &'a Path, start: &'a Path) -> Scratch<'a> {
+        let (store, path) = Scratch::copy(dir, start);
+        Scratch {
+            dir,
+            start,
+            store,
+            path,
+            written: 0,
+        }
+    }
+
+    fn copy(dir: &Path, start: &Path) -> (Store, PathBuf) {
+        let n = COPIES.fetch_add(1, Ordering::Relaxed);
+        let path = dir.join(format!("scratch-{n}.db"));
+        or_exit(std::fs::copy(start, &path), "copying the store");
+        (or_exit(Store::open(&path), "opening the copy"), path)
+    }
+
+    /// Counts a batch written; after [`RESET_EVERY`], swaps in a fresh copy and deletes the old.
+    fn written(&mut self) {
+        self.written += 1;
+        if self.written >= RESET_EVERY {
+            self.written = 0;
+            let (store, path) = Scratch::copy(self.dir, self.start);
+            drop(std::mem::replace(&mut self.store, store));
+            remove(&std::mem::replace(&mut self.path, path));
+        }
+    }
+}
+
+/// Deletes a closed store's files.
+fn remove(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+/// The counts each bench claims to time, checked once on a copy of its own.
+fn check_counts(dir: &Path, start: &Path, source: SourceId, stored: &[ArticleDraft]) {
+    let mut scratch = Scratch::new(dir, start);
+    let store = &mut scratch.store;
+    let new = upsert(store, source, &renumbered(stored, 1_000_000));
+    let same = upsert(store, source, stored);
+    let changed = upsert(store, source, &edited(stored, 1));
+    check(new.new == BATCH, "a batch of new ids is all new");
     check(
         same.unchanged == BATCH,
-        "the same batch again is all unchanged",
+        "a stored batch again is all unchanged",
     );
     check(changed.updated == BATCH, "an edited batch is all updated");
-    let left = or_exit(store.index_pending(BATCH), "indexing");
-    check(left == 0, "index_pending(BATCH) indexes a whole batch");
+    let queued = or_exit(store.index_pending(0), "reading the search queue");
+    check(queued == 2 * BATCH, "new and edited articles are queued");
+    let left = or_exit(store.index_pending(2 * BATCH), "indexing");
+    check(left == 0, "index_pending(n) indexes n articles");
+}
+
+/// Times upserting `drafts(i)` for each iteration `i`, resetting the store as it goes.
+fn time_upserts(
+    scratch: &mut Scratch<'_>,
+    source: SourceId,
+    iters: u64,
+    mut drafts: impl FnMut() -> Vec<ArticleDraft>,
+) -> Duration {
+    let mut timed = Duration::ZERO;
+    for _ in 0..iters {
+        let batch = drafts();
+        let began = Instant::now();
+        black_box(upsert(&mut scratch.store, source, black_box(&batch)));
+        timed += began.elapsed();
+        scratch.written();
+    }
+    timed
 }
 
 fn bench_upsert(c: &mut Criterion) {
+    let dir = or_exit(tempfile::tempdir(), "temp dir");
     let mut rng = Rng::new(0x570e);
-    let template = batch(&mut rng, 0);
-    check_counts(&template);
+    let empty = dir.path().join("empty.db");
+    let big = dir.path().join("big.db");
+    let (source, _) = build(&empty, &mut rng, 0);
+    let (big_source, stored) = build(&big, &mut rng, BIG_BATCHES);
+    check(source == big_source, "both stores have the same source id");
+    check_counts(dir.path(), &big, source, &stored);
+    let template = renumbered(&stored, 0);
+
     let mut group = c.benchmark_group("upsert_articles");
     group.throughput(Throughput::Elements(BATCH as u64));
-
-    let (_new_dir, mut store, source) = fresh_store();
-    let mut generation = 0;
-    group.bench_function(format!("new/{BATCH}"), |b| {
-        b.iter_batched(
-            || {
-                generation += 1;
-                renumbered(&template, generation)
-            },
-            |drafts| upsert(&mut store, source, black_box(&drafts)),
-            BatchSize::SmallInput,
-        )
+    group.sample_size(20);
+    group.sampling_mode(SamplingMode::Flat);
+    let mut generation = 1_000;
+    for (name, start) in [("new_into_empty", &empty), ("new_into_20k", &big)] {
+        let mut scratch = Scratch::new(dir.path(), start);
+        group.bench_function(format!("{name}/{BATCH}"), |b| {
+            b.iter_custom(|iters| {
+                time_upserts(&mut scratch, source, iters, || {
+                    generation += 1;
+                    renumbered(&template, generation)
+                })
+            })
+        });
+    }
+    // The same and the edited batch change no article count: the store is reset only for tidiness.
+    let mut scratch = Scratch::new(dir.path(), &big);
+    group.bench_function(format!("unchanged_in_20k/{BATCH}"), |b| {
+        b.iter_custom(|iters| time_upserts(&mut scratch, source, iters, || stored.clone()))
     });
-
-    let (_same_dir, mut store, source) = fresh_store();
-    upsert(&mut store, source, &template);
-    group.bench_function(format!("unchanged/{BATCH}"), |b| {
-        b.iter(|| upsert(&mut store, source, black_box(&template)))
-    });
-
-    let (_edit_dir, mut store, source) = fresh_store();
-    upsert(&mut store, source, &template);
-    let versions = [edited(&template, 1), edited(&template, 2)];
+    let mut scratch = Scratch::new(dir.path(), &big);
+    let versions = [edited(&stored, 1), edited(&stored, 2)];
     let mut flip = 0;
-    group.bench_function(format!("updated/{BATCH}"), |b| {
-        b.iter(|| {
-            flip ^= 1;
-            upsert(&mut store, source, black_box(&versions[flip]))
+    group.bench_function(format!("updated_in_20k/{BATCH}"), |b| {
+        b.iter_custom(|iters| {
+            time_upserts(&mut scratch, source, iters, || {
+                flip ^= 1;
+                versions[flip].clone()
+            })
         })
     });
     group.finish();
 
-    // Indexing needs a queue to drain: each iteration first stores a batch of new articles
-    // (not timed), then times indexing it.
+    // Indexing needs a queue to drain: each iteration first stores a batch of new articles (not
+    // timed), then times indexing it.
     let mut group = c.benchmark_group("index_pending");
     group.throughput(Throughput::Elements(BATCH as u64));
-    let (_index_dir, mut store, source) = fresh_store();
-    let mut generation = 0;
-    group.bench_function(format!("new/{BATCH}"), |b| {
+    group.sample_size(20);
+    group.sampling_mode(SamplingMode::Flat);
+    let mut scratch = Scratch::new(dir.path(), &big);
+    group.bench_function(format!("new_in_20k/{BATCH}"), |b| {
         b.iter_custom(|iters| {
             let mut timed = Duration::ZERO;
             for _ in 0..iters {
                 generation += 1;
-                upsert(&mut store, source, &renumbered(&template, generation));
+                upsert(
+                    &mut scratch.store,
+                    source,
+                    &renumbered(&template, generation),
+                );
                 let began = Instant::now();
-                let left = or_exit(store.index_pending(black_box(BATCH)), "indexing");
+                let left = or_exit(scratch.store.index_pending(black_box(BATCH)), "indexing");
                 timed += began.elapsed();
                 black_box(left);
+                scratch.written();
             }
             timed
         })
