@@ -12,8 +12,8 @@
 //! over a year, views on most and score/comments on some. Source sizes are skewed:
 //! source 1 ("Big Source") holds a tenth of all articles, the others share the rest unevenly.
 //! A third of the sources are marked read and every 997th article starred, so the unread and
-//! starred views have something to skip. The search index is built at the end (queue-then-index,
-//! as a refresh does), timed separately. The output is the same for the same arguments (`--seed`).
+//! starred views have something to skip. The search indexes (trigram and words) are built at the
+//! end (queue-then-index, as a refresh does), timed separately. The output is the same for the same arguments (`--seed`).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
