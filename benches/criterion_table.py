@@ -6,12 +6,13 @@ the first argument; with CARGO_TARGET_DIR set, $CARGO_TARGET_DIR/criterion). For
 benchmark: the median of its samples (each sample's time divided by its iterations, the
 statistic criterion reports as "median"), as articles/s and/or MiB/s, and the range from the
 slowest to the fastest sample. Benchmarks are listed in the order of the group names given
-after the directory, else alphabetically.
+after the directory (then by name, numbers by value), else by name.
 """
 
 import glob
 import json
 import os
+import re
 import statistics
 import sys
 
@@ -20,6 +21,11 @@ def rate(value, unit):
     if unit == "MiB/s":
         return f"{value / 2**20:,.1f}"
     return f"{value:,.0f}"
+
+
+def natural(text):
+    """Sort key that puts w80 before w120 and 8KB before 64KB."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
 def main():
@@ -57,7 +63,7 @@ def main():
         group = bench["group_id"]
         rank = order.index(group) if group in order else len(order)
         rows.append((rank, group, bench["full_id"], median, cells, throughput))
-    rows.sort(key=lambda r: (r[0], r[1]))
+    rows.sort(key=lambda r: (r[0], r[1], natural(r[2])))
     print("| bench | input | median time | median | range (slowest–fastest sample) |")
     print("|---|---|---|---|---|")
     for _, _, full_id, median, cells, throughput in rows:
