@@ -2,7 +2,9 @@
 //!
 //! Terminal events, store replies, rendered bodies and refresh events all arrive on one channel.
 //! The loop drains what is there (up to a frame's worth of time), updates, and draws once if
-//! anything changed; it never redraws on a timer and never waits on I/O itself.
+//! anything changed; it never waits on I/O itself. Only while a refresh runs does a timer redraw
+//! (30 frames a second), so that progress moves; with `--log-level trace` every frame's draw time
+//! and input latency go to the log (target `tidings::frames`), which `benches/tui_refresh.py` reads.
 
 mod effects;
 mod setup;
@@ -25,8 +27,12 @@ use crate::refresh::RefreshContext;
 pub use setup::{Targets, start};
 pub use terminal::restore as restore_terminal;
 
-/// How long one batch of inputs may take before the screen is drawn.
+/// How long one batch of inputs may take before the screen is drawn, and the shortest time
+/// between two frames that no key asked for (at most ~60 a second).
 const FRAME: Duration = Duration::from_millis(16);
+
+/// While a refresh runs the screen is redrawn at least this often (its progress and spinner).
+const REFRESH_FRAME: Duration = Duration::from_millis(33);
 
 /// What the reader starts with.
 #[derive(Debug, Clone, Default)]
@@ -122,17 +128,38 @@ async fn event_loop(
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         interval
     });
+    let mut frame_timer = tokio::time::interval(REFRESH_FRAME);
+    frame_timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
+    let mut last_draw = Instant::now();
+    // The oldest input not yet on screen: when it arrived, and whether a key came since. While a
+    // refresh floods the inbox with progress, only keys are drawn at once and the rest at most
+    // every FRAME; otherwise every batch is drawn when it is done.
+    let mut waiting: Option<(Instant, bool)> = None;
     loop {
-        if dirty {
+        let key_waiting = waiting.is_some_and(|(_, key)| key);
+        let throttled = state.status.refreshing() && !key_waiting;
+        if dirty && (!throttled || last_draw.elapsed() >= FRAME) {
             let now = chrono::Local::now().fixed_offset();
+            let started = Instant::now();
             tui.terminal
                 .draw(|frame| crate::ui::draw(frame, state, theme, now))?;
+            last_draw = Instant::now();
             dirty = false;
+            let since = waiting.take().map(|(at, _)| at);
+            tracing::trace!(
+                target: "tidings::frames",
+                draw_us = started.elapsed().as_micros() as u64,
+                input_us = since.map(|at| at.elapsed().as_micros() as u64),
+                key = key_waiting,
+                refreshing = state.status.refreshing(),
+                "frame"
+            );
         }
         if state.quitting {
             return Ok(());
         }
+        let redraw_at = (dirty && throttled).then(|| last_draw + FRAME);
         let first = tokio::select! {
             input = received.recv() => match input {
                 Some(input) => input,
@@ -142,6 +169,11 @@ async fn event_loop(
                 tracing::info!("terminated by signal");
                 return Ok(());
             }
+            _ = sleep_until(redraw_at) => continue,
+            _ = frame_timer.tick(), if state.status.refreshing() => {
+                dirty = true;
+                continue;
+            }
             _ = tick(&mut timer) => {
                 if state.status.refreshing() {
                     continue;
@@ -149,9 +181,12 @@ async fn event_loop(
                 Input::Action(Action::RefreshAll)
             }
         };
-        let deadline = Instant::now() + FRAME;
+        let arrived = Instant::now();
+        let deadline = arrived + FRAME;
         let mut next = Some(first);
         while let Some(input) = next.take() {
+            let (_, key) = waiting.get_or_insert((arrived, false));
+            *key |= is_user_input(&input);
             let effects = app::update(state, input);
             runner.run_all(effects, tui)?;
             if state.quitting || Instant::now() >= deadline {
@@ -160,6 +195,22 @@ async fn event_loop(
             next = received.try_recv().ok();
         }
         dirty = true;
+    }
+}
+
+/// Input from the person at the terminal, which is drawn without waiting for the next frame.
+fn is_user_input(input: &Input) -> bool {
+    matches!(
+        input,
+        Input::Key(_) | Input::Mouse(_) | Input::Resize { .. } | Input::Paste(_)
+    )
+}
+
+/// Waits until `at`, or forever when there is nothing to wait for.
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at.into()).await,
+        None => std::future::pending::<()>().await,
     }
 }
 

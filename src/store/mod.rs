@@ -7,6 +7,7 @@
 
 mod articles;
 mod batch;
+mod checkpoint;
 pub mod crawl_state;
 mod query;
 mod retention;
@@ -143,7 +144,9 @@ impl Store {
             path: path.to_path_buf(),
             source,
         })?;
-        Store::setup(conn, true).map_err(|e| locked_at(e, path))
+        let mut store = Store::setup(conn, true).map_err(|e| locked_at(e, path))?;
+        checkpoint::start(&mut store.conn, path);
+        Ok(store)
     }
 
     /// A private in-memory database, for tests and `--demo`-like throwaway runs.
@@ -168,16 +171,16 @@ impl Store {
                 tracing::warn!(mode, "SQLite did not switch to WAL mode");
             }
         }
-        // A checkpoint every 10,000 pages (40 MB) rather than SQLite's 1,000: a refresh writes
-        // the same index pages in many commits, and each checkpoint copies a page (and syncs)
-        // once however often it was rewritten. The WAL file is cut back to 16 MB afterwards.
+        // File databases checkpoint on a thread of their own (checkpoint.rs). Where that thread
+        // cannot start, SQLite checkpoints inside commits, every 10,000 pages (40 MB) rather than
+        // its default 1,000: a refresh rewrites the same index pages in many commits, and a
+        // checkpoint copies (and syncs) a page once however often it was rewritten.
         conn.execute_batch(
             "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;
              PRAGMA cache_size = -2000;
-             PRAGMA wal_autocheckpoint = 10000;
-             PRAGMA journal_size_limit = 16777216;",
+             PRAGMA wal_autocheckpoint = 10000;",
         )
         .ctx("setting connection pragmas")?;
         conn.set_prepared_statement_cache_capacity(64);

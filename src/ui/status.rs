@@ -67,6 +67,9 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) -> Option<Position> {
     None
 }
 
+/// Turns once a second while a refresh runs (the loop redraws at least 30 times a second then).
+const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
 /// What the left side says, most urgent first.
 fn left_text(view: &View) -> (String, Style) {
     let state = view.state;
@@ -81,7 +84,11 @@ fn left_text(view: &View) -> (String, Style) {
         return (message.text.clone(), style);
     }
     if let Some(progress) = &status.refresh {
-        return (text::refresh_progress(progress), theme.status);
+        let spinner = SPINNER[(view.now.timestamp_millis() / 100).rem_euclid(10) as usize];
+        return (
+            format!("{spinner} {}", text::refresh_progress(progress)),
+            theme.status,
+        );
     }
     if let Some((name, error)) = state.selected_source_error() {
         return (

@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""The reader during a big refresh (issue 6, point 3): the release binary in a pseudo-terminal
+(160x48) refreshes thousands of feeds served with added latency on many loopback addresses,
+while a key is pressed every --key-interval-ms. Measures:
+
+- the refresh: `R` -> the summary ("Refreshed N sources") on screen, and the download floor of the
+  same URLs from the same server (the shared bench's fetchall.py, every request at once);
+- frames: from the reader's own frame log (`--log-level trace`, target tidings::frames): frames a
+  second while the refresh runs, the longest gap between two frames, draw times;
+- keys: `j`/`k` move between All and Unread; the time from writing the key to the pty until the
+  screen (emulated with pyte) shows the other list ("Articles · Unread"/"Articles · All"), and
+  the reader's own input-to-frame time for the same keys.
+
+    pip install pyte
+    python3 benches/tui_refresh.py --bin target/release/tidings \
+        [--corpus DIR] [--hosts 64] [--latency-ms 150] [--concurrency 1000 --per-host 32]
+
+The corpus is the shared bench's (../shared/bench/gen_corpus.py; made when missing, 5,000 feeds x
+20 items). Prints Markdown tables.
+"""
+
+import argparse
+import fcntl
+import json
+import os
+import pty
+import re
+import select
+import signal
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+
+import pyte
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "bench"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def corpus_dir(args):
+    if args.corpus:
+        return args.corpus
+    root = f"/tmp/tidings-bench-shared/corpus/s42-f{args.feeds}-i{args.items}-b{args.items * 5}-c0.1"
+    if not os.path.isdir(os.path.join(root, "gen0")):
+        subprocess.run(
+            [sys.executable, os.path.join(BENCH, "gen_corpus.py"), "--out", root,
+             "--feeds", str(args.feeds), "--items", str(args.items),
+             "--big-items", str(args.items * 5)],
+            check=True,
+        )
+    return os.path.join(root, "gen0")
+
+
+def percentile(values, q):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def summary_row(name, values, unit="ms"):
+    if not values:
+        return f"| {name} | 0 | – | – | – | – |"
+    return (f"| {name} | {len(values)} | {statistics.median(values):.1f} {unit} | "
+            f"{percentile(values, 0.9):.1f} {unit} | {percentile(values, 0.99):.1f} {unit} | "
+            f"{max(values):.1f} {unit} |")
+
+
+class Terminal:
+    """The reader in a pty, its output fed to a pyte screen."""
+
+    def __init__(self, argv, env, cols, rows):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execvpe(argv[0], argv, env)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        os.kill(self.pid, signal.SIGWINCH)
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.ByteStream(self.screen)
+
+    def pump(self, timeout):
+        """Reads what is there (waiting up to `timeout`); False when the reader is gone."""
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return True
+        try:
+            data = os.read(self.fd, 1 << 16)
+        except OSError:
+            return False
+        if not data:
+            return False
+        self.stream.feed(data)
+        return True
+
+    def text(self):
+        return "\n".join(self.line(n) for n in range(self.screen.lines))
+
+    def line(self, n):
+        # Not `screen.display`, which fails on cells holding an empty string.
+        row = self.screen.buffer[n]
+        return "".join(row[x].data for x in range(self.screen.columns))
+
+    def send(self, keys):
+        os.write(self.fd, keys.encode())
+
+    def wait_for(self, predicate, timeout):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if predicate():
+                return True
+            if not self.pump(0.002):
+                return False
+        return predicate()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--corpus", help="a directory of feed files (default: the shared bench's)")
+    ap.add_argument("--feeds", type=int, default=5000)
+    ap.add_argument("--items", type=int, default=20)
+    ap.add_argument("--hosts", type=int, default=64)
+    ap.add_argument("--latency-ms", type=int, default=150)
+    ap.add_argument("--concurrency", type=int, help="[fetch] concurrency (default: tidings')")
+    ap.add_argument("--per-host", type=int, help="[fetch] per_host (default: tidings')")
+    ap.add_argument("--key-interval-ms", type=int, default=100)
+    ap.add_argument("--size", default="160x48")
+    ap.add_argument("--no-floor", action="store_true")
+    ap.add_argument("--timeout", type=float, default=600)
+    args = ap.parse_args()
+    cols, rows = (int(x) for x in args.size.split("x"))
+
+    gen0 = corpus_dir(args)
+    files = sorted(f for f in os.listdir(gen0) if f.endswith((".rss", ".atom", ".json")))
+    work = tempfile.mkdtemp(prefix="tidings-tui-refresh-")
+    port = free_port()
+    hosts = [f"127.0.0.{1 + i}" for i in range(args.hosts)]
+    urls = [f"http://{hosts[i % len(hosts)]}:{port}/{name}" for i, name in enumerate(files)]
+    with open(os.path.join(work, "urls"), "w") as f:
+        f.write("".join(u + "\n" for u in urls))
+    with open(os.path.join(work, "import.urls"), "w") as f:
+        f.write("".join(f'{u} "bench"\n' for u in urls))
+    fetch = [f"concurrency = {args.concurrency}" if args.concurrency else "",
+             f"per_host = {args.per_host}" if args.per_host else ""]
+    fetch = [line for line in fetch if line]
+    with open(os.path.join(work, "config.toml"), "w") as f:
+        f.write("# tui_refresh.py\n" + ("[fetch]\n" + "\n".join(fetch) + "\n" if fetch else ""))
+
+    server = subprocess.Popen(
+        [sys.executable, os.path.join(BENCH, "slowserve.py"), "--root", gen0, "--port", str(port),
+         "--host", ",".join(hosts), "--delay", str(args.latency_ms / 1000)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(1.0)
+        floor = None
+        if not args.no_floor:
+            began = time.monotonic()
+            out = subprocess.run(
+                [sys.executable, os.path.join(BENCH, "fetchall.py"), os.path.join(work, "urls"),
+                 "--concurrency", "0"], capture_output=True, text=True, check=True)
+            floor = time.monotonic() - began
+            fetched = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"floor: fetchall.py, every request at once: {floor:.2f} s, "
+                  f"{fetched['bytes'] / 1e6:.1f} MB, {fetched['ok']}/{fetched['urls']} ok",
+                  flush=True)
+
+        env = dict(os.environ, TERM="xterm-256color", HOME=work,
+                   XDG_STATE_HOME=os.path.join(work, "state"),
+                   XDG_CONFIG_HOME=os.path.join(work, "xdg-config"),
+                   XDG_DATA_HOME=os.path.join(work, "xdg-data"))
+        env.pop("NO_COLOR", None)
+        common = [args.bin, "--config", os.path.join(work, "config.toml"),
+                  "--data-dir", os.path.join(work, "data")]
+        subprocess.run(common + ["import", os.path.join(work, "import.urls")], env=env,
+                       check=True, capture_output=True)
+        term = Terminal(common + ["--log-level", "trace"], env, cols, rows)
+        if not term.wait_for(lambda: "Articles · All" in term.line(0), 30):
+            sys.exit("the reader did not draw its first frame:\n" + term.text())
+
+        refresh_began = time.monotonic()
+        term.send("R")
+        if not term.wait_for(lambda: "Refreshing" in term.text(), 10):
+            sys.exit("the refresh did not start:\n" + term.text())
+        key_ms = []
+        want_unread = True
+        next_key = time.monotonic()
+        refresh_s = None
+        while time.monotonic() - refresh_began < args.timeout:
+            if re.search(r"Refreshed [\d,]+ source", term.text()):
+                refresh_s = time.monotonic() - refresh_began
+                break
+            if time.monotonic() >= next_key:
+                target = "Articles · Unread" if want_unread else "Articles · All "
+                sent = time.monotonic()
+                term.send("j" if want_unread else "k")
+                if term.wait_for(lambda: target in term.line(0), 5):
+                    key_ms.append((time.monotonic() - sent) * 1000)
+                want_unread = not want_unread
+                next_key = sent + args.key_interval_ms / 1000
+            term.pump(0.002)
+        term.send("q")
+        term.wait_for(lambda: False, 2)
+        os.waitpid(term.pid, 0)
+    finally:
+        server.terminate()
+        server.wait()
+
+    frames = []
+    log = os.path.join(work, "state", "tidings", "tidings.log")
+    pattern = re.compile(r"^(\S+) TRACE tidings::frames: frame draw_us=(\d+)(?: input_us=(\d+))? "
+                         r"key=(\w+) refreshing=(\w+)")
+    with open(log, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            m = pattern.match(line)
+            if m:
+                frames.append((m.group(1), int(m.group(2)),
+                               int(m.group(3)) if m.group(3) else None,
+                               m.group(4) == "true", m.group(5) == "true"))
+
+    def seconds(stamp):
+        # 2026-11-29T09:40:01.123456Z
+        hms = stamp.split("T")[1].rstrip("Z")
+        h, m, s = hms.split(":")
+        return int(h) * 3600 + int(m) * 60 + float(s)
+
+    during = [f for f in frames if f[4]]
+    times = [seconds(f[0]) for f in during]
+    gaps = [(b - a) * 1000 for a, b in zip(times, times[1:])]
+    span = times[-1] - times[0] if len(times) > 1 else float("nan")
+    internal_keys = [f[2] / 1000 for f in during if f[3] and f[2] is not None]
+    draws = [f[1] / 1000 for f in during]
+
+    print()
+    print(f"{len(files):,} feeds on {args.hosts} loopback addresses, {args.latency_ms} ms added "
+          f"to every response; config: {', '.join(fetch) or 'defaults'}; terminal {args.size}")
+    print()
+    print("| measure | value |")
+    print("|---|---|")
+    if floor is not None:
+        print(f"| download floor (fetchall.py, all at once) | {floor:.2f} s |")
+    if refresh_s is not None:
+        print(f"| refresh in the reader: `R` → summary on screen | {refresh_s:.2f} s |")
+        if floor:
+            print(f"| × floor | {refresh_s / floor:.2f} |")
+    else:
+        print("| refresh in the reader | did not finish within the timeout |")
+    print(f"| frames while refreshing | {len(during):,} in {span:.2f} s = "
+          f"{len(during) / span:.1f} a second |")
+    print(f"| longest gap between two frames | {max(gaps):.1f} ms |" if gaps else "| gaps | – |")
+    print()
+    print("| while refreshing | n | median | p90 | p99 | max |")
+    print("|---|---|---|---|---|---|")
+    print(summary_row("key → screen shows the other list (pty, pyte)", key_ms))
+    print(summary_row("key read → frame drawn (reader's own log)", internal_keys))
+    print(summary_row("gap between frames", gaps))
+    print(summary_row("draw time of a frame", draws))
+
+
+if __name__ == "__main__":
+    main()

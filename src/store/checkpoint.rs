@@ -1,0 +1,95 @@
+//! WAL checkpoints on a thread of their own. SQLite's automatic checkpoint runs inside the commit
+//! that crosses its threshold, so the writer (a refresh, or the reader's store thread) would stop
+//! for the copy and its fsync; here a commit only wakes this thread, which copies the log into the
+//! database through its own connection (`PASSIVE`: it never blocks the writer or readers).
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+/// Log pages after which a commit wakes the checkpointer (SQLite's own default threshold).
+const WAKE_AT_PAGES: i32 = 1_000;
+
+/// Installs the wake-up on `writer` and starts the checkpoint thread for the database at `path`.
+/// On any failure the writer keeps SQLite's automatic checkpoints.
+pub(super) fn start(writer: &mut Connection, path: &Path) {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let checkpointer = match Connection::open_with_flags(path, flags) {
+        Ok(conn) => conn,
+        Err(error) => {
+            tracing::warn!(%error, "no checkpoint thread; checkpoints stay in the writer");
+            return;
+        }
+    };
+    if let Err(error) = checkpointer.busy_timeout(Duration::from_secs(5)) {
+        tracing::warn!(%error, "no checkpoint thread; checkpoints stay in the writer");
+        return;
+    }
+    let (wake, woken) = mpsc::sync_channel::<()>(1);
+    let spawned = std::thread::Builder::new()
+        .name("tidings-checkpoint".to_owned())
+        .spawn(move || run(&checkpointer, &woken));
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "no checkpoint thread; checkpoints stay in the writer");
+        return;
+    }
+    // Replaces the automatic checkpoint (which is itself a WAL hook). A full channel means a
+    // checkpoint is already due; a closed one (the thread is gone) leaves the log to grow until
+    // the connection closes, which checkpoints it.
+    let hooked = writer.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, pages: i32| {
+        if pages >= WAKE_AT_PAGES {
+            let _ = wake.try_send(());
+        }
+        Ok(())
+    }));
+    if let Err(error) = hooked {
+        tracing::warn!(%error, "no checkpoint thread; checkpoints stay in the writer");
+    }
+}
+
+fn run(conn: &Connection, woken: &mpsc::Receiver<()>) {
+    while woken.recv().is_ok() {
+        if let Err(error) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(%error, "WAL checkpoint failed");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use crate::store::Store;
+
+    #[test]
+    fn commits_past_the_threshold_are_copied_into_the_database_by_the_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tidings.db");
+        let store = Store::open(&path).unwrap();
+        let before = std::fs::metadata(&path).unwrap().len();
+        store
+            .conn
+            .execute_batch("CREATE TABLE filler (b BLOB);")
+            .unwrap();
+        // 1,200 pages of 4 KiB over three commits; the writer itself never checkpoints now.
+        for _ in 0..3 {
+            store
+                .conn
+                .execute_batch(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)
+                     INSERT INTO filler SELECT zeroblob(4000) FROM n;",
+                )
+                .unwrap();
+        }
+        let began = Instant::now();
+        while std::fs::metadata(&path).unwrap().len() < before + 4_000_000 {
+            assert!(
+                began.elapsed().as_secs() < 10,
+                "the log was not checkpointed into the database file"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
