@@ -19,10 +19,19 @@ mod writer;
 
 use writer::FeedWriter;
 
-/// Feeds between parsing and stored at once, process-wide: parsing runs ahead of the writer by
-/// a few feeds, so the writer finds a batch waiting, but parsed feeds never pile up in memory.
-static PIPELINE_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
-    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(parse_slots() + 2));
+/// Bytes of fetched bodies that may be parsed but not yet stored, per source of a refresh, and
+/// the bounds of that budget. Parsing runs ahead of the writer so that it finds a batch waiting
+/// (one transaction for many feeds: in a big store each commit rewrites every index page it
+/// touched), but parsed feeds never pile up: 1 MiB up to ~340 sources, 16 MiB from ~5,500.
+const PIPELINE_PER_SOURCE: usize = 3 << 10;
+const PIPELINE_MIN: usize = 1 << 20;
+const PIPELINE_MAX: usize = 16 << 20;
+
+fn pipeline_budget(sources: usize) -> usize {
+    sources
+        .saturating_mul(PIPELINE_PER_SOURCE)
+        .clamp(PIPELINE_MIN, PIPELINE_MAX)
+}
 
 /// Parses running at once, process-wide: one per core.
 static PARSE_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
@@ -126,7 +135,10 @@ pub async fn run(
             tracing::error!("cannot read the sources' validators: {err}");
             HashMap::new()
         });
+    let budget = pipeline_budget(targets.len());
     let run = Arc::new(Run {
+        pipeline: tokio::sync::Semaphore::new(budget),
+        pipeline_budget: budget,
         writer: FeedWriter::spawn(ctx.store.clone()),
         validators,
         ctx,
@@ -163,6 +175,9 @@ struct Run {
     writer: FeedWriter,
     /// Read once at the start; a source missing here is fetched unconditionally.
     validators: HashMap<SourceId, Validators>,
+    /// Body bytes between parsing and stored (see `pipeline_budget`).
+    pipeline: tokio::sync::Semaphore,
+    pipeline_budget: usize,
 }
 
 async fn refresh_one(run: &Run, target: &SourceTarget) -> (SourceOutcome, Option<String>) {
@@ -216,9 +231,11 @@ async fn fetch_and_store(
         final_url,
         validators,
     } = fetched;
-    // Parsed feeds waiting for the writer hold memory: a few may wait, the rest wait unparsed.
-    let _in_pipeline = PIPELINE_SLOTS
-        .acquire()
+    // Parsed feeds waiting for the writer hold memory: some may wait, the rest wait unparsed.
+    let weight = bytes.len().clamp(1, run.pipeline_budget);
+    let _in_pipeline = run
+        .pipeline
+        .acquire_many(u32::try_from(weight).unwrap_or(u32::MAX))
         .await
         .map_err(|_| "the parser pool is closed".to_string())?;
     // Parsing is CPU-bound: more parses than cores only add threads, malloc arenas and memory.

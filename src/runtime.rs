@@ -19,7 +19,7 @@ use futures::StreamExt;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
-use crate::app::{self, Action, Effect, Input, State};
+use crate::app::{self, Action, Effect, Input, Msg, State};
 use crate::config::keymap::Keymap;
 use crate::config::theme::Theme;
 use crate::refresh::RefreshContext;
@@ -33,6 +33,10 @@ const FRAME: Duration = Duration::from_millis(16);
 
 /// While a refresh runs the screen is redrawn at least this often (its progress and spinner).
 const REFRESH_FRAME: Duration = Duration::from_millis(33);
+
+/// While a refresh runs, lists it changed are reloaded at most every this many frames (~4 a
+/// second), whatever the number of sources finishing meanwhile.
+const RELOAD_EVERY_FRAMES: u32 = 8;
 
 /// What the reader starts with.
 #[derive(Debug, Clone, Default)]
@@ -129,6 +133,7 @@ async fn event_loop(
         interval
     });
     let mut frame_timer = tokio::time::interval(REFRESH_FRAME);
+    let mut ticks: u32 = 0;
     frame_timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
     let mut last_draw = Instant::now();
@@ -172,7 +177,11 @@ async fn event_loop(
             _ = sleep_until(redraw_at) => continue,
             _ = frame_timer.tick(), if state.status.refreshing() => {
                 dirty = true;
-                continue;
+                ticks += 1;
+                if !ticks.is_multiple_of(RELOAD_EVERY_FRAMES) {
+                    continue;
+                }
+                Input::Msg(Box::new(Msg::RefreshTick))
             }
             _ = tick(&mut timer) => {
                 if state.status.refreshing() {

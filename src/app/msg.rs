@@ -68,6 +68,9 @@ pub enum Msg {
     },
     /// The refresh finished.
     RefreshFinished { tally: RefreshTally },
+    /// Sent a few times a second while a refresh runs: lists changed since the last reload are
+    /// reloaded now (see `RefreshProgress::reloaded_since_tick`).
+    RefreshTick,
     /// A link was opened or copied, or some effect failed: a line for the status bar.
     Notified { text: String, error: bool },
 }

@@ -84,6 +84,12 @@ pub(super) fn receive(state: &mut State, msg: Msg) -> Vec<Effect> {
             name,
             outcome,
         } => source_refreshed(state, source, name, outcome),
+        Msg::RefreshTick => {
+            if let Some(progress) = state.status.refresh.as_mut() {
+                progress.reloaded_since_tick = false;
+            }
+            reload_stale(state)
+        }
         Msg::RefreshFinished { tally } => {
             state.status.refresh = None;
             state.status.summary = Some(tally);
@@ -98,6 +104,27 @@ pub(super) fn receive(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Reloads the lists a refresh changed since their last reload, and starts a new tick's wait.
+fn reload_stale(state: &mut State) -> Vec<Effect> {
+    let Some(progress) = state.status.refresh.as_mut() else {
+        return Vec::new();
+    };
+    let articles = std::mem::take(&mut progress.stale_articles);
+    let sources = std::mem::take(&mut progress.stale_sources);
+    if !articles && !sources {
+        return Vec::new();
+    }
+    progress.reloaded_since_tick = true;
+    let mut effects: Vec<Effect> = Vec::new();
+    if articles {
+        effects.extend(state.articles.reload());
+    }
+    if sources {
+        effects.extend(request_sources(state));
+    }
+    effects
 }
 
 fn articles_loaded(
@@ -150,11 +177,15 @@ fn source_refreshed(
             if new + updated == 0 {
                 return Vec::new();
             }
-            let mut effects = Vec::new();
-            if view_includes(state, &state.articles.view.clone(), source) {
-                effects.extend(state.articles.reload());
-            }
-            effects.extend(request_sources(state));
+            let includes = view_includes(state, &state.articles.view.clone(), source);
+            let progress = state.status.refresh.get_or_insert_default();
+            progress.stale_articles |= includes;
+            progress.stale_sources = true;
+            let mut effects = if progress.reloaded_since_tick {
+                Vec::new()
+            } else {
+                reload_stale(state)
+            };
             let open = state.reader.article.as_ref().or(None);
             if let Some(article) = open.filter(|article| article.source_id == source) {
                 effects.push(Effect::LoadArticle { id: article.id });

@@ -12,6 +12,13 @@ pub struct RefreshProgress {
     pub new_articles: usize,
     /// The latest failure: source name and its one-line error.
     pub last_failure: Option<(String, String)>,
+    /// Lists were reloaded since the last `RefreshTick`: further changes wait for the next tick,
+    /// so thousands of finished sources cost a few reloads a second, not one each.
+    pub reloaded_since_tick: bool,
+    /// The article list shows a source that changed since it was last reloaded.
+    pub stale_articles: bool,
+    /// Counts changed since the sources were last reloaded.
+    pub stale_sources: bool,
 }
 
 /// A message shown until the next key press.

@@ -522,6 +522,41 @@ fn a_refreshed_list_keeps_the_selected_article() {
 }
 
 #[test]
+fn a_flood_of_finished_sources_reloads_a_few_times_a_second_not_once_each() {
+    let mut state = loaded(3);
+    act(&mut state, Action::RefreshAll);
+    update(&mut state, Msg::RefreshStarted { total: 1_000 }.into());
+    let finished = |n: i64| {
+        Msg::SourceRefreshed {
+            source: SourceId(1 + n % 2),
+            name: "Campus".into(),
+            outcome: Ok(SourceOutcome::Updated { new: 1, updated: 0 }),
+        }
+        .into()
+    };
+    // The first change shows at once.
+    let first = update(&mut state, finished(0));
+    assert!(first.contains(&Effect::LoadSources), "{first:?}");
+    assert!(
+        first
+            .iter()
+            .any(|e| matches!(e, Effect::LoadArticles { .. }))
+    );
+    // The next 499 wait for the tick.
+    for n in 1..500 {
+        assert_eq!(update(&mut state, finished(n)), vec![]);
+    }
+    assert_eq!(state.status.refresh.as_ref().map(|p| p.done), Some(500));
+    // The tick asks again (the first answers are still out, so the reloads are queued behind
+    // them), and a tick with nothing new does nothing.
+    assert_eq!(update(&mut state, Msg::RefreshTick.into()), vec![]);
+    assert!(state.categories.reload_wanted && state.articles.reload_wanted);
+    assert_eq!(update(&mut state, Msg::RefreshTick.into()), vec![]);
+    let progress = state.status.refresh.as_ref().unwrap();
+    assert!(!progress.stale_articles && !progress.stale_sources);
+}
+
+#[test]
 fn quit_during_a_refresh_quits_and_ignores_what_follows() {
     let mut state = loaded(3);
     act(&mut state, Action::RefreshAll);

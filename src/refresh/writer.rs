@@ -10,7 +10,7 @@ use crate::store::{FeedUpdate, StoreHandle};
 
 /// Most articles written in one transaction, so that the reader's own store queries (served by
 /// the same thread) never wait behind a long write.
-const BATCH_ARTICLES: usize = 500;
+const BATCH_ARTICLES: usize = 2_000;
 
 type Reply = oneshot::Sender<Result<UpsertCounts, String>>;
 

@@ -28,6 +28,7 @@ impl Store {
         updates: &[FeedUpdate],
         now: DateTime<Utc>,
     ) -> Result<Vec<Result<UpsertCounts, StoreError>>, StoreError> {
+        self.size_cache_for_writes()?;
         let now = to_micros(now);
         let mut tx = self
             .conn
@@ -58,6 +59,29 @@ impl Store {
         }
         tx.commit().ctx("committing a refresh batch")?;
         Ok(results)
+    }
+}
+
+/// The page cache for batch writes, in KiB: a thirty-second of the database, within these bounds.
+/// Every batch touches index pages all over a big store; with too small a cache they are read
+/// back and written out again within one transaction.
+const WRITE_CACHE_MIN_KIB: i64 = 2_000;
+const WRITE_CACHE_MAX_KIB: i64 = 32_000;
+
+impl Store {
+    fn size_cache_for_writes(&self) -> Result<(), StoreError> {
+        let bytes: i64 = self
+            .conn
+            .query_row(
+                "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
+                [],
+                |r| r.get(0),
+            )
+            .ctx("reading the database size")?;
+        let kib = (bytes / 1024 / 32).clamp(WRITE_CACHE_MIN_KIB, WRITE_CACHE_MAX_KIB);
+        self.conn
+            .pragma_update(None, "cache_size", -kib)
+            .ctx("sizing the page cache")
     }
 }
 
