@@ -16,7 +16,9 @@ while a key is pressed every --key-interval-ms. Measures:
         [--corpus DIR] [--hosts 64] [--latency-ms 150] [--concurrency 1000 --per-host 32]
 
 The corpus is the shared bench's (../shared/bench/gen_corpus.py; made when missing, 5,000 feeds x
-20 items). Prints Markdown tables.
+20 items). Prints Markdown tables. The reader and the server run at nice -10, this script at
+its own priority: the key timings from the pty include this script waiting for a core, so they
+are upper bounds; the reader's own figures do not.
 """
 
 import argparse
@@ -25,7 +27,6 @@ import json
 import os
 import pty
 import re
-import select
 import signal
 import socket
 import statistics
@@ -34,12 +35,22 @@ import subprocess
 import sys
 import tempfile
 import termios
+import threading
 import time
 
 import pyte
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "bench"))
+
+
+def raise_priority():
+    """The reader and the server run at nice -10 (as in the shared bench), so that this script's
+    terminal emulation, which competes for the same cores, slows only its own readings."""
+    try:
+        os.nice(-10)
+    except OSError:
+        pass
 
 
 def free_port():
@@ -78,50 +89,64 @@ def summary_row(name, values, unit="ms"):
 
 
 class Terminal:
-    """The reader in a pty, its output fed to a pyte screen."""
+    """The reader in a pty. A thread drains its output into a pyte screen as fast as it comes,
+    so the reader never blocks on a full pty; the main thread looks at the screen."""
 
     def __init__(self, argv, env, cols, rows):
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
+            raise_priority()
             os.execvpe(argv[0], argv, env)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         os.kill(self.pid, signal.SIGWINCH)
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
+        self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
+        self.alive = True
+        threading.Thread(target=self._drain, daemon=True).start()
 
-    def pump(self, timeout):
-        """Reads what is there (waiting up to `timeout`); False when the reader is gone."""
-        ready, _, _ = select.select([self.fd], [], [], timeout)
-        if not ready:
-            return True
-        try:
-            data = os.read(self.fd, 1 << 16)
-        except OSError:
-            return False
-        if not data:
-            return False
-        self.stream.feed(data)
-        return True
+    def _drain(self):
+        while True:
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except OSError:
+                data = b""
+            with self.changed:
+                if not data:
+                    self.alive = False
+                    self.changed.notify_all()
+                    return
+                self.stream.feed(data)
+                self.changed.notify_all()
 
-    def text(self):
-        return "\n".join(self.line(n) for n in range(self.screen.lines))
-
-    def line(self, n):
+    def _line(self, n):
         # Not `screen.display`, which fails on cells holding an empty string.
         row = self.screen.buffer[n]
         return "".join(row[x].data for x in range(self.screen.columns))
+
+    def line(self, n):
+        with self.lock:
+            return self._line(n)
+
+    def text(self):
+        with self.lock:
+            return "\n".join(self._line(n) for n in range(self.screen.lines))
 
     def send(self, keys):
         os.write(self.fd, keys.encode())
 
     def wait_for(self, predicate, timeout):
+        """Waits until `predicate()` holds (checked after every piece of output)."""
         end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if predicate():
-                return True
-            if not self.pump(0.002):
-                return False
-        return predicate()
+        with self.changed:
+            while True:
+                if predicate():
+                    return True
+                left = end - time.monotonic()
+                if left <= 0 or not self.alive:
+                    return False
+                self.changed.wait(left)
 
 
 def main():
@@ -160,7 +185,7 @@ def main():
     server = subprocess.Popen(
         [sys.executable, os.path.join(BENCH, "slowserve.py"), "--root", gen0, "--port", str(port),
          "--host", ",".join(hosts), "--delay", str(args.latency_ms / 1000)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=raise_priority,
     )
     try:
         time.sleep(1.0)
@@ -186,32 +211,32 @@ def main():
         subprocess.run(common + ["import", os.path.join(work, "import.urls")], env=env,
                        check=True, capture_output=True)
         term = Terminal(common + ["--log-level", "trace"], env, cols, rows)
-        if not term.wait_for(lambda: "Articles · All" in term.line(0), 30):
+        if not term.wait_for(lambda: "Articles · All" in term._line(0), 30):
             sys.exit("the reader did not draw its first frame:\n" + term.text())
 
         refresh_began = time.monotonic()
         term.send("R")
-        if not term.wait_for(lambda: "Refreshing" in term.text(), 10):
+        if not term.wait_for(lambda: "Refreshing" in term._line(rows - 1), 10):
             sys.exit("the refresh did not start:\n" + term.text())
         key_ms = []
         want_unread = True
         next_key = time.monotonic()
         refresh_s = None
         while time.monotonic() - refresh_began < args.timeout:
-            if re.search(r"Refreshed [\d,]+ source", term.text()):
+            if re.search(r"Refreshed [\d,]+ source", term.line(rows - 1)):
                 refresh_s = time.monotonic() - refresh_began
                 break
             if time.monotonic() >= next_key:
                 target = "Articles · Unread" if want_unread else "Articles · All "
                 sent = time.monotonic()
                 term.send("j" if want_unread else "k")
-                if term.wait_for(lambda: target in term.line(0), 5):
+                if term.wait_for(lambda: target in term._line(0), 5):
                     key_ms.append((time.monotonic() - sent) * 1000)
                 want_unread = not want_unread
                 next_key = sent + args.key_interval_ms / 1000
-            term.pump(0.002)
+            time.sleep(0.002)
         term.send("q")
-        term.wait_for(lambda: False, 2)
+        term.wait_for(lambda: not term.alive, 5)
         os.waitpid(term.pid, 0)
     finally:
         server.terminate()

@@ -111,6 +111,31 @@ pub enum RefreshEvent {
     Finished(RefreshSummary),
 }
 
+/// Refreshes running in this process (see [`running`]).
+static RUNNING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Whether a refresh is running: background work that would compete with it for the store
+/// thread (search indexing) waits until it is done.
+pub fn running() -> bool {
+    RUNNING.load(std::sync::atomic::Ordering::Relaxed) > 0
+}
+
+/// Counts a refresh as running until dropped.
+struct RunningGuard;
+
+impl RunningGuard {
+    fn new() -> RunningGuard {
+        RUNNING.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        RunningGuard
+    }
+}
+
+impl Drop for RunningGuard {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Refreshes every target, at most the fetcher's concurrency at once, reporting each as it ends.
 /// A closed `events` receiver does not stop the refresh: what was fetched is still stored.
 pub async fn run(
@@ -118,6 +143,7 @@ pub async fn run(
     targets: Vec<SourceTarget>,
     events: UnboundedSender<RefreshEvent>,
 ) -> RefreshSummary {
+    let _running = RunningGuard::new();
     let mut summary = RefreshSummary {
         total: targets.len(),
         ..RefreshSummary::default()

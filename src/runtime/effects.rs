@@ -292,9 +292,10 @@ pub fn spawn_refresh(
 }
 
 /// Brings the search index up to date in small batches, so list queries from the reader
-/// interleave with it on the store thread. Refreshes only queue articles for indexing.
+/// interleave with it on the store thread. Refreshes only queue articles for indexing, and this
+/// stops while one runs (it would double the refresh's time); the refresh's end calls it again.
 pub async fn catch_up_search_index(store: &crate::store::StoreHandle) {
-    loop {
+    while !refresh::running() {
         match store.call(|s| s.index_pending(200)).await {
             Ok(Ok(0)) => return,
             Ok(Ok(_)) => tokio::task::yield_now().await,
