@@ -7,10 +7,16 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
+use rusqlite::wal::CheckpointMode;
 use rusqlite::{Connection, OpenFlags};
 
 /// Log pages after which a commit wakes the checkpointer (SQLite's own default threshold).
 const WAKE_AT_PAGES: i32 = 1_000;
+
+/// Log pages after which the writer checkpoints itself, as SQLite would. Under a long run of
+/// commits the thread may never catch up with the last one, and the log only starts over once a
+/// checkpoint has copied all of it: without this the log grows until the disk is full.
+const WRITER_CHECKPOINT_AT_PAGES: i32 = 10_000;
 
 /// Installs the wake-up on `writer` and starts the checkpoint thread for the database at `path`.
 /// On any failure the writer keeps SQLite's automatic checkpoints.
@@ -38,8 +44,13 @@ pub(super) fn start(writer: &mut Connection, path: &Path) {
     // Replaces the automatic checkpoint (which is itself a WAL hook). A full channel means a
     // checkpoint is already due; a closed one (the thread is gone) leaves the log to grow until
     // the connection closes, which checkpoints it.
-    let hooked = writer.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, pages: i32| {
-        if pages >= WAKE_AT_PAGES {
+    let hooked = writer.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: i32| {
+        if pages >= WRITER_CHECKPOINT_AT_PAGES {
+            // Busy (the thread holds the checkpoint lock) is fine: the next commit tries again.
+            if let Err(error) = wal.checkpoint_v2(CheckpointMode::PASSIVE) {
+                tracing::debug!(%error, "writer checkpoint deferred");
+            }
+        } else if pages >= WAKE_AT_PAGES {
             let _ = wake.try_send(());
         }
         Ok(())
@@ -91,5 +102,36 @@ mod tests {
             );
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
+    }
+
+    #[test]
+    fn the_log_stays_bounded_under_a_long_run_of_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tidings.db");
+        let store = Store::open(&path).unwrap();
+        let wal = dir.path().join("tidings.db-wal");
+        store
+            .conn
+            .execute_batch("CREATE TABLE filler (b BLOB);")
+            .unwrap();
+        let mut largest = 0;
+        // 60 commits of 800 pages back to back: 48,000 pages, three times the bound below.
+        for _ in 0..60 {
+            store
+                .conn
+                .execute_batch(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 800)
+                     INSERT INTO filler SELECT zeroblob(4000) FROM n;",
+                )
+                .unwrap();
+            largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+        }
+        // The writer checkpoints from 10,000 pages on; a few commits may pass while the thread
+        // holds the checkpoint lock.
+        let bound = (super::WRITER_CHECKPOINT_AT_PAGES as u64 + 6 * 800) * 4_120;
+        assert!(
+            largest <= bound,
+            "the log reached {largest} bytes (bound {bound})"
+        );
     }
 }
