@@ -18,29 +18,47 @@ const WAKE_AT_PAGES: i32 = 1_000;
 /// checkpoint has copied all of it: without this the log grows until the disk is full.
 const WRITER_CHECKPOINT_AT_PAGES: i32 = 10_000;
 
+/// The checkpoint thread. Dropping it waits for the thread: drop it after the writer, whose hook
+/// holds the thread's wake-up, so that the thread's connection closes last and copies what is
+/// left of the log into the database before the process can exit.
+pub(super) struct Checkpointer {
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// Installs the wake-up on `writer` and starts the checkpoint thread for the database at `path`.
-/// On any failure the writer keeps SQLite's automatic checkpoints.
-pub(super) fn start(writer: &mut Connection, path: &Path) {
+/// On any failure the writer keeps SQLite's automatic checkpoints (and `None` is returned).
+pub(super) fn start(writer: &mut Connection, path: &Path) -> Option<Checkpointer> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let checkpointer = match Connection::open_with_flags(path, flags) {
         Ok(conn) => conn,
         Err(error) => {
             tracing::warn!(%error, "no checkpoint thread; checkpoints stay in the writer");
-            return;
+            return None;
         }
     };
     if let Err(error) = checkpointer.busy_timeout(Duration::from_secs(5)) {
         tracing::warn!(%error, "no checkpoint thread; checkpoints stay in the writer");
-        return;
+        return None;
     }
     let (wake, woken) = mpsc::sync_channel::<()>(1);
     let spawned = std::thread::Builder::new()
         .name("tidings-checkpoint".to_owned())
         .spawn(move || run(&checkpointer, &woken));
-    if let Err(error) = spawned {
-        tracing::warn!(%error, "no checkpoint thread; checkpoints stay in the writer");
-        return;
-    }
+    let thread = match spawned {
+        Ok(thread) => thread,
+        Err(error) => {
+            tracing::warn!(%error, "no checkpoint thread; checkpoints stay in the writer");
+            return None;
+        }
+    };
     // Replaces the automatic checkpoint (which is itself a WAL hook). A full channel means a
     // checkpoint is already due; a closed one (the thread is gone) leaves the log to grow until
     // the connection closes, which checkpoints it.
@@ -58,6 +76,9 @@ pub(super) fn start(writer: &mut Connection, path: &Path) {
     if let Err(error) = hooked {
         tracing::warn!(%error, "no checkpoint thread; checkpoints stay in the writer");
     }
+    Some(Checkpointer {
+        thread: Some(thread),
+    })
 }
 
 fn run(conn: &Connection, woken: &mpsc::Receiver<()>) {

@@ -123,6 +123,8 @@ pub struct Store {
     conn: Connection,
     /// The search whose hits are in `temp.search_hits` (see search.rs).
     search_cache: std::cell::RefCell<Option<search::SearchHits>>,
+    /// Declared after `conn`, so dropped after it (see `checkpoint::Checkpointer`).
+    checkpointer: Option<checkpoint::Checkpointer>,
 }
 
 impl Store {
@@ -145,7 +147,7 @@ impl Store {
             source,
         })?;
         let mut store = Store::setup(conn, true).map_err(|e| locked_at(e, path))?;
-        checkpoint::start(&mut store.conn, path);
+        store.checkpointer = checkpoint::start(&mut store.conn, path);
         Ok(store)
     }
 
@@ -188,6 +190,7 @@ impl Store {
         let mut store = Store {
             conn,
             search_cache: std::cell::RefCell::new(None),
+            checkpointer: None,
         };
         schema::migrate(&mut store.conn)?;
         Ok(store)
