@@ -4,7 +4,8 @@
 //! database through its own connection (`PASSIVE`: it never blocks the writer or readers).
 
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use rusqlite::wal::CheckpointMode;
@@ -13,20 +14,26 @@ use rusqlite::{Connection, OpenFlags};
 /// Log pages after which a commit wakes the checkpointer (SQLite's own default threshold).
 const WAKE_AT_PAGES: i32 = 1_000;
 
-/// Log pages after which the writer checkpoints itself, as SQLite would. Under a long run of
-/// commits the thread may never catch up with the last one, and the log only starts over once a
-/// checkpoint has copied all of it: without this the log grows until the disk is full.
-const WRITER_CHECKPOINT_AT_PAGES: i32 = 10_000;
+/// Log pages (200 MB) after which the writer checkpoints itself. Under a long run of commits the
+/// thread may never catch up with the last one, and the log only starts over once a checkpoint
+/// has copied all of it: without this the log grows until the disk is full. A refresh of a
+/// hundred feeds writes about 16,000 pages and never gets here.
+const WRITER_CHECKPOINT_AT_PAGES: i32 = 50_000;
 
-/// The checkpoint thread. Dropping it waits for the thread: drop it after the writer, whose hook
-/// holds the thread's wake-up, so that the thread's connection closes last and copies what is
-/// left of the log into the database before the process can exit.
+/// The checkpoint thread. Dropping it stops and waits for the thread: drop it after the writer,
+/// so that the thread's connection closes last and copies what is left of the log into the
+/// database (and removes the log) before the process can exit.
 pub(super) struct Checkpointer {
+    wake: mpsc::SyncSender<()>,
+    stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Drop for Checkpointer {
     fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        // A full channel already holds a wake-up, after which the thread sees `stop`.
+        let _ = self.wake.try_send(());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -36,6 +43,10 @@ impl Drop for Checkpointer {
 /// Installs the wake-up on `writer` and starts the checkpoint thread for the database at `path`.
 /// On any failure the writer keeps SQLite's automatic checkpoints (and `None` is returned).
 pub(super) fn start(writer: &mut Connection, path: &Path) -> Option<Checkpointer> {
+    start_with(writer, path, WRITER_CHECKPOINT_AT_PAGES)
+}
+
+fn start_with(writer: &mut Connection, path: &Path, writer_at: i32) -> Option<Checkpointer> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let checkpointer = match Connection::open_with_flags(path, flags) {
         Ok(conn) => conn,
@@ -49,9 +60,11 @@ pub(super) fn start(writer: &mut Connection, path: &Path) -> Option<Checkpointer
         return None;
     }
     let (wake, woken) = mpsc::sync_channel::<()>(1);
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = Arc::clone(&stop);
     let spawned = std::thread::Builder::new()
         .name("tidings-checkpoint".to_owned())
-        .spawn(move || run(&checkpointer, &woken));
+        .spawn(move || run(&checkpointer, &woken, &stopped));
     let thread = match spawned {
         Ok(thread) => thread,
         Err(error) => {
@@ -62,14 +75,15 @@ pub(super) fn start(writer: &mut Connection, path: &Path) -> Option<Checkpointer
     // Replaces the automatic checkpoint (which is itself a WAL hook). A full channel means a
     // checkpoint is already due; a closed one (the thread is gone) leaves the log to grow until
     // the connection closes, which checkpoints it.
+    let hook_wake = wake.clone();
     let hooked = writer.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: i32| {
-        if pages >= WRITER_CHECKPOINT_AT_PAGES {
+        if pages >= writer_at {
             // Busy (the thread holds the checkpoint lock) is fine: the next commit tries again.
             if let Err(error) = wal.checkpoint_v2(CheckpointMode::PASSIVE) {
                 tracing::debug!(%error, "writer checkpoint deferred");
             }
         } else if pages >= WAKE_AT_PAGES {
-            let _ = wake.try_send(());
+            let _ = hook_wake.try_send(());
         }
         Ok(())
     }));
@@ -77,12 +91,14 @@ pub(super) fn start(writer: &mut Connection, path: &Path) -> Option<Checkpointer
         tracing::warn!(%error, "no checkpoint thread; checkpoints stay in the writer");
     }
     Some(Checkpointer {
+        wake,
+        stop,
         thread: Some(thread),
     })
 }
 
-fn run(conn: &Connection, woken: &mpsc::Receiver<()>) {
-    while woken.recv().is_ok() {
+fn run(conn: &Connection, woken: &mpsc::Receiver<()>, stop: &AtomicBool) {
+    while woken.recv().is_ok() && !stop.load(Ordering::Relaxed) {
         if let Err(error) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
             tracing::warn!(%error, "WAL checkpoint failed");
         }
@@ -129,30 +145,37 @@ mod tests {
     fn the_log_stays_bounded_under_a_long_run_of_commits() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("tidings.db");
-        let store = Store::open(&path).unwrap();
-        let wal = dir.path().join("tidings.db-wal");
-        store
-            .conn
-            .execute_batch("CREATE TABLE filler (b BLOB);")
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
             .unwrap();
+        conn.execute_batch("PRAGMA synchronous = NORMAL; CREATE TABLE filler (b BLOB);")
+            .unwrap();
+        // The same mechanism with a writer threshold of 5,000 pages instead of 50,000.
+        let writer_at = 5_000;
+        let checkpointer = super::start_with(&mut conn, &path, writer_at);
+        assert!(checkpointer.is_some());
+        let wal = dir.path().join("tidings.db-wal");
         let mut largest = 0;
-        // 60 commits of 800 pages back to back: 48,000 pages, three times the bound below.
-        for _ in 0..60 {
-            store
-                .conn
-                .execute_batch(
-                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 800)
-                     INSERT INTO filler SELECT zeroblob(4000) FROM n;",
-                )
-                .unwrap();
+        // 40 commits of 800 pages back to back: 32,000 pages, nearly three times the bound below.
+        for _ in 0..40 {
+            conn.execute_batch(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 800)
+                 INSERT INTO filler SELECT zeroblob(4000) FROM n;",
+            )
+            .unwrap();
             largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
         }
-        // The writer checkpoints from 10,000 pages on; a few commits may pass while the thread
-        // holds the checkpoint lock.
-        let bound = (super::WRITER_CHECKPOINT_AT_PAGES as u64 + 6 * 800) * 4_120;
+        // A few commits may pass while the thread holds the checkpoint lock.
+        let bound = (writer_at as u64 + 8 * 800) * 4_120;
         assert!(
             largest <= bound,
             "the log reached {largest} bytes (bound {bound})"
+        );
+        drop(conn);
+        drop(checkpointer);
+        assert!(
+            !wal.exists(),
+            "the last connection to close removes the log"
         );
     }
 }
