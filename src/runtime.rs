@@ -195,10 +195,12 @@ async fn event_loop(
         let mut next = Some(first);
         while let Some(input) = next.take() {
             let (_, key) = waiting.get_or_insert((arrived, false));
-            *key |= is_user_input(&input);
+            let from_user = is_user_input(&input);
+            *key |= from_user;
             let effects = app::update(state, input);
             runner.run_all(effects, tui)?;
-            if state.quitting || Instant::now() >= deadline {
+            // A key is drawn before anything else queued behind it is handled.
+            if from_user || state.quitting || Instant::now() >= deadline {
                 break;
             }
             next = received.try_recv().ok();
