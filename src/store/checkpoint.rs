@@ -14,10 +14,10 @@ use rusqlite::{Connection, OpenFlags};
 /// Log pages after which a commit wakes the checkpointer (SQLite's own default threshold).
 const WAKE_AT_PAGES: i32 = 1_000;
 
-/// Log pages (200 MB) after which the writer checkpoints itself. Under a long run of commits the
-/// thread may never catch up with the last one, and the log only starts over once a checkpoint
-/// has copied all of it: without this the log grows until the disk is full. A refresh of a
-/// hundred feeds writes about 16,000 pages and never gets here.
+/// Log pages (200 MB) after which the writer checkpoints itself, waiting for the thread if it
+/// must. Under a long run of commits the thread may never catch up with the last one, and the log
+/// only starts over once a checkpoint has copied all of it: without this the log grows until the
+/// disk is full. A refresh of a hundred feeds writes about 16,000 pages and never gets here.
 const WRITER_CHECKPOINT_AT_PAGES: i32 = 50_000;
 
 /// The checkpoint thread. Dropping it stops and waits for the thread: drop it after the writer,
@@ -78,9 +78,10 @@ fn start_with(writer: &mut Connection, path: &Path, writer_at: i32) -> Option<Ch
     let hook_wake = wake.clone();
     let hooked = writer.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: i32| {
         if pages >= writer_at {
-            // Busy (the thread holds the checkpoint lock) is fine: the next commit tries again.
-            if let Err(error) = wal.checkpoint_v2(CheckpointMode::PASSIVE) {
-                tracing::debug!(%error, "writer checkpoint deferred");
+            // RESTART waits (through the busy timeout) for the thread's checkpoint to finish and
+            // for the log to be copied in full, so that the next commit starts it over.
+            if let Err(error) = wal.checkpoint_v2(CheckpointMode::RESTART) {
+                tracing::warn!(%error, "WAL checkpoint by the writer failed");
             }
         } else if pages >= WAKE_AT_PAGES {
             let _ = hook_wake.try_send(());
