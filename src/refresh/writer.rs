@@ -8,8 +8,9 @@ use tokio::sync::{mpsc, oneshot};
 use crate::model::UpsertCounts;
 use crate::store::{FeedUpdate, StoreHandle};
 
-/// Most articles written in one transaction, so that the reader's own store queries (served by
-/// the same thread) never wait behind a long write.
+/// Most articles written in one transaction. The reader's own store queries are served by the
+/// same thread, so a batch this size can keep a list window waiting for tens of milliseconds
+/// during a big refresh (keys are still drawn at once).
 const BATCH_ARTICLES: usize = 2_000;
 
 type Reply = oneshot::Sender<Result<UpsertCounts, String>>;

@@ -1,7 +1,8 @@
 //! WAL checkpoints on a thread of their own. SQLite's automatic checkpoint runs inside the commit
 //! that crosses its threshold, so the writer (a refresh, or the reader's store thread) would stop
 //! for the copy and its fsync; here a commit only wakes this thread, which copies the log into the
-//! database through its own connection (`PASSIVE`: it never blocks the writer or readers).
+//! database through its own connection (`PASSIVE`: it never blocks the writer or readers). Past
+//! a bound the writer checkpoints itself, so the log cannot grow without limit.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -73,8 +74,8 @@ fn start_with(writer: &mut Connection, path: &Path, writer_at: i32) -> Option<Ch
         }
     };
     // Replaces the automatic checkpoint (which is itself a WAL hook). A full channel means a
-    // checkpoint is already due; a closed one (the thread is gone) leaves the log to grow until
-    // the connection closes, which checkpoints it.
+    // checkpoint is already due; if the thread is gone, the writer's own checkpoint past
+    // `writer_at` still bounds the log.
     let hook_wake = wake.clone();
     let hooked = writer.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: i32| {
         if pages >= writer_at {
