@@ -13,7 +13,10 @@ while a key is pressed every --key-interval-ms. Measures:
 
     pip install pyte
     python3 benches/tui_refresh.py --bin target/release/tidings \
-        [--corpus DIR] [--hosts 64] [--latency-ms 150] [--concurrency 1000 --per-host 32]
+        [--corpus DIR] [--hosts 64] [--latency-ms 150] [--concurrency 1000 --per-host 32] \
+        [--headless]
+
+With --headless, `tidings refresh` is timed instead (fork to exit, CPU time, peak RSS).
 
 The corpus is the shared bench's (../shared/bench/gen_corpus.py; made when missing, 5,000 feeds x
 20 items). Prints Markdown tables. The reader and the server run at nice -10, this script at
@@ -149,6 +152,31 @@ class Terminal:
                 self.changed.wait(left)
 
 
+def headless_refresh(common, env, floor, feeds, args, fetch):
+    """`tidings refresh` at nice -10, timed from fork to exit, with its CPU time and peak RSS."""
+    began = time.monotonic()
+    proc = subprocess.Popen(common + ["refresh"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, preexec_fn=raise_priority)
+    out = proc.stdout.read().decode(errors="replace")
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - began
+    summary = out.strip().splitlines()[-1] if out.strip() else "(no output)"
+    print()
+    print(f"{feeds:,} feeds on {args.hosts} loopback addresses, {args.latency_ms} ms added to "
+          f"every response; config: {', '.join(fetch) or 'defaults'}; headless `tidings refresh`")
+    print()
+    print("| measure | value |")
+    print("|---|---|")
+    if floor is not None:
+        print(f"| download floor (fetchall.py, all at once) | {floor:.2f} s |")
+    print(f"| `tidings refresh`, fork to exit | {wall:.2f} s |")
+    if floor:
+        print(f"| × floor | {wall / floor:.2f} |")
+    print(f"| CPU (user + sys) | {usage.ru_utime + usage.ru_stime:.2f} s |")
+    print(f"| peak RSS | {usage.ru_maxrss / 1024:.0f} MiB |")
+    print(f"| exit status, summary | {os.waitstatus_to_exitcode(status)}, {summary} |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bin", required=True)
@@ -162,6 +190,8 @@ def main():
     ap.add_argument("--key-interval-ms", type=int, default=100)
     ap.add_argument("--size", default="160x48")
     ap.add_argument("--no-floor", action="store_true")
+    ap.add_argument("--headless", action="store_true",
+                    help="time `tidings refresh` (no terminal) instead of the reader")
     ap.add_argument("--timeout", type=float, default=600)
     args = ap.parse_args()
     cols, rows = (int(x) for x in args.size.split("x"))
@@ -210,6 +240,9 @@ def main():
                   "--data-dir", os.path.join(work, "data")]
         subprocess.run(common + ["import", os.path.join(work, "import.urls")], env=env,
                        check=True, capture_output=True)
+        if args.headless:
+            headless_refresh(common, env, floor, len(files), args, fetch)
+            return
         term = Terminal(common + ["--log-level", "trace"], env, cols, rows)
         if not term.wait_for(lambda: "Articles · All" in term._line(0), 30):
             sys.exit("the reader did not draw its first frame:\n" + term.text())

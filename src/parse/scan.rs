@@ -264,6 +264,25 @@ impl Scanner<'_> {
         }
     }
 
+    /// Whether the text of an element closing at `depth` is wanted by its parent: a field's
+    /// text includes its children's (markup inside a description), but an item, a channel and
+    /// the root never read theirs. Copying every field up to them copied the whole document
+    /// once per level.
+    fn parent_reads_text(&self, depth: usize) -> bool {
+        let Some(parent_index) = depth.checked_sub(1) else {
+            return false;
+        };
+        if parent_index == 0 {
+            return false;
+        }
+        if self.item.is_some() && parent_index >= self.item_depth {
+            return parent_index > self.item_depth;
+        }
+        self.stack
+            .get(parent_index)
+            .is_none_or(|p| !matches!(core(&p.name), Some("channel" | "feed")))
+    }
+
     fn close(&mut self, frame: Frame, inner_end: usize) {
         let depth = self.stack.len();
         let parent = self
@@ -271,7 +290,9 @@ impl Scanner<'_> {
             .last()
             .map(|p| p.name.clone())
             .unwrap_or_default();
-        if let Some(parent) = self.stack.last_mut() {
+        if self.parent_reads_text(depth)
+            && let Some(parent) = self.stack.last_mut()
+        {
             parent.text.push_str(&frame.text);
         }
         let in_item = self.item.is_some() && depth > self.item_depth;

@@ -359,5 +359,16 @@ pub(super) fn upsert_in(
             }
         }
     }
+    if counts.new > 0 {
+        // New articles are unread and not starred (the column defaults).
+        tx.prepare_cached(
+            "UPDATE sources SET article_count = article_count + ?2,
+                                unread_count = unread_count + ?2
+              WHERE id = ?1",
+        )
+        .ctx("preparing the article count")?
+        .execute(params![id.0, counts.new as i64])
+        .ctx("counting new articles")?;
+    }
     Ok(counts)
 }
