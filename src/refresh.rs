@@ -22,9 +22,9 @@ use writer::FeedWriter;
 /// the bounds of that budget. Parsing runs ahead of the writer so that it finds a batch waiting
 /// (one transaction for many feeds: in a big store each commit rewrites every index page it
 /// touched), but parsed feeds never pile up: 1 MiB up to ~340 sources, 16 MiB from ~5,500.
-const PIPELINE_PER_SOURCE: usize = 3 << 10;
+const PIPELINE_PER_SOURCE: usize = 12 << 10;
 const PIPELINE_MIN: usize = 1 << 20;
-const PIPELINE_MAX: usize = 16 << 20;
+const PIPELINE_MAX: usize = 64 << 20;
 
 fn pipeline_budget(sources: usize) -> usize {
     sources

@@ -5,15 +5,16 @@
 //! entities and bare `&`, characters XML forbids, `<rss>` versions feed-rs refuses, and Atom 0.3 /
 //! pre-1.0 namespaces and element names. CDATA sections and comments are copied untouched.
 
-use crate::parse::text::{clean, entity_at};
+use crate::parse::text::entity_at;
+use crate::render::sanitize::clean;
 use regex::Regex;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
-/// The repaired document.
-pub fn repair_xml(text: &str) -> String {
+/// The repaired document: borrowed when nothing needed repair, as in most feeds.
+pub fn repair_xml(text: &str) -> Cow<'_, str> {
     let text = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     // Some servers emit a blank line, a PHP warning or similar before the prolog.
     let text = match text.find('<') {
@@ -21,20 +22,26 @@ pub fn repair_xml(text: &str) -> String {
         _ => text,
     };
     // Escape sequences and bidi overrides go before XML parsing drops the ESC and keeps the rest.
-    // Each step copies only when it changes something; a typical feed is copied once, by
-    // `fix_markup`.
-    let cleaned = clean(text);
-    let legal = strip_noncharacters(&cleaned);
-    let markup = fix_markup(&fix_prolog(&legal));
-    let version = owned(fix_rss_version(&markup));
-    let text = version.unwrap_or(markup);
-    owned(fix_atom03(&text)).unwrap_or(text)
+    // Each step copies only when it changes something.
+    let text = clean(text);
+    let text = then(text, strip_noncharacters);
+    let text = then(text, fix_prolog);
+    let text = then(text, fix_markup);
+    let text = then(text, fix_rss_version);
+    then(text, fix_atom03)
 }
 
-fn owned(text: Cow<'_, str>) -> Option<String> {
+/// `text` after `step`, which returns its input borrowed when it changes nothing.
+fn then<'a>(text: Cow<'a, str>, step: impl Fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {
     match text {
-        Cow::Owned(text) => Some(text),
-        Cow::Borrowed(_) => None,
+        Cow::Borrowed(text) => step(text),
+        Cow::Owned(text) => {
+            let changed = match step(&text) {
+                Cow::Owned(changed) => Some(changed),
+                Cow::Borrowed(_) => None,
+            };
+            Cow::Owned(changed.unwrap_or(text))
+        }
     }
 }
 
@@ -70,45 +77,99 @@ fn strip_noncharacters(text: &str) -> Cow<'_, str> {
 }
 
 /// Entities outside CDATA sections and comments. The text holds only XML characters already
-/// (`clean` and `strip_noncharacters`), so runs between `&` and `<` are copied whole.
-fn fix_markup(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut rest = text;
-    loop {
-        let next_special = memchr::memchr2(b'&', b'<', rest.as_bytes());
-        let Some(at) = next_special else {
-            out.push_str(rest);
-            break;
-        };
-        // `&` and `<` are ASCII, so `at` is a character boundary.
-        out.push_str(rest.get(..at).unwrap_or_default());
-        let tail = rest.get(at..).unwrap_or_default();
+/// (`clean` and `strip_noncharacters`), so only what changes is copied: markup is walked from one
+/// `&` or `<` to the next, and a well-formed feed comes back borrowed.
+fn fix_markup(text: &str) -> Cow<'_, str> {
+    let mut edit = Edit::new(text);
+    let mut at = 0;
+    while let Some(found) = text
+        .as_bytes()
+        .get(at..)
+        .and_then(|rest| memchr::memchr2(b'&', b'<', rest))
+    {
+        // `&` and `<` are ASCII, so `pos` is a character boundary.
+        let pos = at + found;
+        let tail = text.get(pos..).unwrap_or_default();
         if let Some(verbatim) = verbatim_section(tail) {
-            push_defused(&mut out, verbatim);
-            rest = tail.get(verbatim.len()..).unwrap_or_default();
+            if needs_defusing(verbatim) {
+                let mut defused = String::with_capacity(verbatim.len() + 3);
+                push_defused(&mut defused, verbatim);
+                edit.replace(pos, pos + verbatim.len(), &defused);
+            }
+            at = pos + verbatim.len();
             continue;
         }
         if is_xml_declaration(tail) {
             // The text is UTF-8 now: the first declaration becomes a plain UTF-8 one, whatever
             // it said or however malformed; a later one is not XML and goes. feed-rs switches
             // decoders on a declared encoding, and quick-xml panics if that comes too late.
-            if out.is_empty() {
-                out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+            let end = tail.find("?>").map_or(text.len(), |end| pos + end + 2);
+            let declaration = if pos == 0 { UTF8_DECLARATION } else { "" };
+            if text.get(pos..end) != Some(declaration) {
+                edit.replace(pos, end, declaration);
             }
-            rest = match tail.find("?>") {
-                Some(end) => tail.get(end + 2..).unwrap_or_default(),
-                None => "",
-            };
+            at = end;
             continue;
         }
         if tail.starts_with('<') {
-            out.push('<');
-            rest = tail.get(1..).unwrap_or_default();
+            at = pos + 1;
             continue;
         }
-        rest = fix_ampersand(&mut out, tail);
+        let (replacement, used) = fix_ampersand(tail);
+        if let Some(replacement) = replacement {
+            edit.replace(pos, pos + used, &replacement);
+        }
+        at = pos + used;
     }
-    out
+    edit.finish()
+}
+
+const UTF8_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+
+/// A copy of a text that is only made at its first change.
+struct Edit<'a> {
+    text: &'a str,
+    out: Option<String>,
+    /// `text[..copied]` is in `out`, with its changes.
+    copied: usize,
+}
+
+impl<'a> Edit<'a> {
+    fn new(text: &'a str) -> Edit<'a> {
+        Edit {
+            text,
+            out: None,
+            copied: 0,
+        }
+    }
+
+    /// `text[start..end]` becomes `with`; `start` is at or after the end of the last change.
+    fn replace(&mut self, start: usize, end: usize, with: &str) {
+        let text = self.text;
+        let out = self
+            .out
+            .get_or_insert_with(|| String::with_capacity(text.len() + text.len() / 16));
+        out.push_str(text.get(self.copied..start).unwrap_or_default());
+        out.push_str(with);
+        self.copied = end;
+    }
+
+    fn finish(self) -> Cow<'a, str> {
+        match self.out {
+            None => Cow::Borrowed(self.text),
+            Some(mut out) => {
+                out.push_str(self.text.get(self.copied..).unwrap_or_default());
+                Cow::Owned(out)
+            }
+        }
+    }
+}
+
+/// Whether a CDATA section or comment holds an XML declaration.
+fn needs_defusing(verbatim: &str) -> bool {
+    verbatim
+        .match_indices("<?")
+        .any(|(at, _)| is_xml_declaration(verbatim.get(at..).unwrap_or_default()))
 }
 
 /// Copies a CDATA section or comment, with any XML declaration in it made a plain processing
@@ -152,8 +213,9 @@ fn verbatim_section(tail: &str) -> Option<&str> {
     None
 }
 
-/// Handle the `&` at the start of `tail`; returns the text after what was consumed.
-fn fix_ampersand<'a>(out: &mut String, tail: &'a str) -> &'a str {
+/// What the `&` at the start of `tail` becomes (`None`: it stays as written), and the length of
+/// `tail` that this covers.
+fn fix_ampersand(tail: &str) -> (Option<String>, usize) {
     let after = tail.get(1..).unwrap_or_default();
     let name_len = after
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
@@ -161,26 +223,24 @@ fn fix_ampersand<'a>(out: &mut String, tail: &'a str) -> &'a str {
     let name = after.get(..name_len).unwrap_or_default();
     let terminated = after.get(name_len..).is_some_and(|r| r.starts_with(';'));
     if terminated && matches!(name, "lt" | "gt" | "amp" | "apos" | "quot") {
-        out.push('&');
-        return after;
+        return (None, 1);
     }
     if terminated && let Some((value, used)) = entity_at(tail) {
         if name.starts_with('#') && value.chars().all(is_xml_char) {
-            out.push_str(tail.get(..used).unwrap_or_default());
-            return tail.get(used..).unwrap_or_default();
+            return (None, used);
         }
+        let mut references = String::new();
         for c in value.chars() {
             if is_xml_char(c) {
-                out.push_str(&format!("&#x{:X};", c as u32));
+                references.push_str(&format!("&#x{:X};", c as u32));
             } else {
-                out.push_str("&#xFFFD;");
+                references.push_str("&#xFFFD;");
             }
         }
-        return tail.get(used..).unwrap_or_default();
+        return (Some(references), used);
     }
     // A bare `&` or an unknown entity: make it literal text.
-    out.push_str("&amp;");
-    after
+    (Some("&amp;".to_owned()), 1)
 }
 
 fn is_xml_char(c: char) -> bool {
@@ -265,6 +325,25 @@ mod tests {
         assert_eq!(
             fixed,
             "<t>Caf&#xE9; &amp; R&amp;D &#x2026; &lt;b&gt; &amp;bogus; &#233;</t>"
+        );
+    }
+
+    #[test]
+    fn a_well_formed_feed_is_not_copied() {
+        let feed = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>\
+                    <item><title>A &amp; B &#233;</title><description>&lt;p&gt;x&lt;/p&gt;\
+                    </description><content:encoded><![CDATA[<p>a & b</p>]]></content:encoded>\
+                    </item></channel></rss>";
+        assert!(matches!(repair_xml(feed), Cow::Borrowed(text) if text == feed));
+    }
+
+    #[test]
+    fn declarations_inside_cdata_are_defused_and_later_ones_dropped() {
+        let fixed =
+            repair_xml("<?xml version='1.0'?><t><![CDATA[<?xml x?>]]><?xml version=\"1.0\"?>a</t>");
+        assert_eq!(
+            fixed,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><t><![CDATA[<?\u{200b}xml x?>]]>a</t>"
         );
     }
 

@@ -11,7 +11,7 @@ use crate::store::{FeedUpdate, StoreHandle};
 /// Most articles written in one transaction. The reader's own store queries are served by the
 /// same thread, so a batch this size can keep a list window waiting for tens of milliseconds
 /// during a big refresh (keys are still drawn at once).
-const BATCH_ARTICLES: usize = 2_000;
+const BATCH_ARTICLES: usize = 10_000;
 
 type Reply = oneshot::Sender<Result<UpsertCounts, String>>;
 

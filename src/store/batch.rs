@@ -123,7 +123,7 @@ fn store_one(
 /// Every batch touches index pages all over a big store; with too small a cache they are read
 /// back and written out again within one transaction.
 const WRITE_CACHE_MIN_KIB: i64 = 2_000;
-const WRITE_CACHE_MAX_KIB: i64 = 32_000;
+const WRITE_CACHE_MAX_KIB: i64 = 64_000;
 
 impl Store {
     fn size_cache_for_writes(&self) -> Result<(), StoreError> {
