@@ -9,7 +9,7 @@ use tokio::task::JoinHandle;
 use url::Url;
 
 use crate::app::{Effect, Input, Msg, ReaderBody, RefreshScope, RefreshTally, SourceOutcome};
-use crate::model::{Article, ArticleId};
+use crate::model::{Article, ArticleId, ArticleView};
 use crate::refresh::{self, RefreshContext, RefreshEvent};
 use crate::store::{StoreError, StoreHandle};
 
@@ -106,6 +106,14 @@ async fn call<R: Send + 'static>(
     store.call(f).await.and_then(|result| result)
 }
 
+/// Like `call`, on the read connection: for queries that write nothing.
+async fn read<R: Send + 'static>(
+    store: &StoreHandle,
+    f: impl FnOnce(&mut crate::store::Store) -> Result<R, StoreError> + Send + 'static,
+) -> Result<R, StoreError> {
+    store.call_read(f).await.and_then(|result| result)
+}
+
 async fn run_store_effect(
     store: &StoreHandle,
     effect: Effect,
@@ -114,7 +122,7 @@ async fn run_store_effect(
 ) {
     match effect {
         Effect::LoadSources => {
-            let loaded = call(store, |s| {
+            let loaded = read(store, |s| {
                 Ok((s.sources()?, s.counts()?, s.category_counts()?))
             });
             match loaded.await {
@@ -131,10 +139,16 @@ async fn run_store_effect(
         }
         Effect::LoadArticles { generation, query } => {
             let q = query.clone();
-            let loaded = call(store, move |s| {
+            let list = move |s: &mut crate::store::Store| {
                 Ok((s.list_articles(&q)?, s.count_articles(&q)?))
-            });
-            match loaded.await {
+            };
+            // A search first indexes what is pending, a write: the store thread runs it.
+            let loaded = if matches!(query.view, ArticleView::Search(_)) {
+                call(store, list).await
+            } else {
+                read(store, list).await
+            };
+            match loaded {
                 Ok((rows, total)) => report(
                     inbox,
                     Msg::ArticlesLoaded {
@@ -147,7 +161,7 @@ async fn run_store_effect(
                 Err(error) => notify_error(inbox, "Cannot load articles", error),
             }
         }
-        Effect::LoadArticle { id } => match call(store, move |s| s.article(id)).await {
+        Effect::LoadArticle { id } => match read(store, move |s| s.article(id)).await {
             Ok(Some(article)) => {
                 *cache = Some(Arc::new(article.clone()));
                 report(
@@ -179,7 +193,7 @@ async fn run_store_effect(
         } => {
             let article = match cache.as_ref().filter(|a| a.id == id) {
                 Some(article) => Arc::clone(article),
-                None => match call(store, move |s| s.article(id)).await {
+                None => match read(store, move |s| s.article(id)).await {
                     Ok(Some(article)) => {
                         let article = Arc::new(article);
                         *cache = Some(Arc::clone(&article));

@@ -90,6 +90,10 @@ pub fn start(paths: &Paths, demo: bool) -> Result<(), String> {
     let mut store =
         Store::open(&database).map_err(|err| format!("{}: {err}", database.display()))?;
     let ids = sources::sync(&mut store, &configured).map_err(|err| err.to_string())?;
+    // The list queries' own connection; without one they share the store thread.
+    let reader = Store::open_reader(&database)
+        .inspect_err(|error| tracing::warn!(%error, "no read connection"))
+        .ok();
     let fetcher = Fetcher::new(&config.fetch).map_err(|err| err.to_string())?;
     let idle_hint = if demo {
         Some(crate::app::text::demo_hint(None))
@@ -132,7 +136,10 @@ pub fn start(paths: &Paths, demo: bool) -> Result<(), String> {
         };
         let ctx = Arc::new(RefreshContext {
             fetcher,
-            store: StoreHandle::spawn(store),
+            store: match reader {
+                Some(reader) => StoreHandle::spawn_with_reader(store, reader),
+                None => StoreHandle::spawn(store),
+            },
         });
         // The demo site serves until the reader ends.
         super::run(ctx, Arc::new(targets), options).await

@@ -151,6 +151,21 @@ impl Store {
         Ok(store)
     }
 
+    /// A second connection to the database at `path`, which [`Store::open`] has opened (and
+    /// migrated) already: for the reader's list and article queries, which then never wait
+    /// behind a refresh's write batch (WAL readers do not block on the writer). Its own writes
+    /// would wait for the writer; it is meant for reads.
+    pub fn open_reader(path: &Path) -> Result<Store, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Store::setup(conn, false).map_err(|e| locked_at(e, path))
+    }
+
     /// A private in-memory database, for tests and `--demo`-like throwaway runs.
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
