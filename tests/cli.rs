@@ -121,6 +121,10 @@ async fn import_refresh_twice_and_list() {
     assert!(out.contains("alpha feed: 3 new"), "{out}");
     assert!(out.contains("gamma feed: 5 new"), "{out}");
     assert_eq!(server.requests().len(), 3);
+    // The refresh closed the store before exiting: the log is in the database and gone.
+    let db = env.data().join("tidings.db");
+    assert!(db.exists());
+    assert!(!env.data().join("tidings.db-wal").exists());
 
     let (code, out, _) = env.run(&["refresh"]).await;
     assert_eq!(code, 0);

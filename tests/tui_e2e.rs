@@ -42,8 +42,12 @@ impl Reader {
     }
 
     fn wait_refreshed(&self) -> String {
+        // The counts beside the categories arrive just after the summary (a load of their own).
         self.term.wait_until("the first refresh", SLOW, |s| {
-            status_line(s).contains("Refreshed ") && category_count(s, "All").unwrap_or(0) > 0
+            status_line(s).contains("Refreshed ")
+                && ["All", "Campus", "Tech"]
+                    .iter()
+                    .all(|name| category_count(s, name).unwrap_or(0) > 0)
         })
     }
 

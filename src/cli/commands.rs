@@ -212,6 +212,9 @@ async fn refresh_command(
     );
     // The demo site serves until the refresh is done.
     let _ = &demo;
+    // The log goes into the database, synced, before the process ends.
+    let store = ctx.store.clone();
+    let _ = tokio::task::spawn_blocking(move || store.close_blocking()).await;
     if summary.total > 0 && summary.ok == 0 {
         return Err(CliError::failed("every source failed"));
     }

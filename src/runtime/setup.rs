@@ -71,6 +71,9 @@ impl Drop for Throwaway {
     }
 }
 
+/// How long quitting waits for the store to close.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Run the reader (`tidings` without a subcommand, or `tidings --demo`).
 pub fn start(paths: &Paths, demo: bool) -> Result<(), String> {
     let config = Config::load_or_default(&paths.config_file).map_err(|err| err.to_string())?;
@@ -141,8 +144,16 @@ pub fn start(paths: &Paths, demo: bool) -> Result<(), String> {
                 None => StoreHandle::spawn(store),
             },
         });
+        let store = ctx.store.clone();
         // The demo site serves until the reader ends.
-        super::run(ctx, Arc::new(targets), options).await
+        let result = super::run(ctx, Arc::new(targets), options).await;
+        // The log goes into the database, synced, before the process ends; a refresh's batch
+        // still being written can make that slow, and the log is safe on disk meanwhile.
+        let closing = tokio::task::spawn_blocking(move || store.close_blocking());
+        if tokio::time::timeout(CLOSE_WAIT, closing).await.is_err() {
+            tracing::warn!("the store did not close in time; its log stays for the next start");
+        }
+        result
     });
     // Tasks still running (a refresh) end with the runtime; the store thread finishes its job.
     runtime.shutdown_timeout(std::time::Duration::from_millis(500));

@@ -12,14 +12,20 @@ use std::time::Duration;
 use rusqlite::wal::CheckpointMode;
 use rusqlite::{Connection, OpenFlags};
 
-/// Log pages after which a commit wakes the checkpointer (SQLite's own default threshold).
-const WAKE_AT_PAGES: i32 = 1_000;
+/// Log bytes after which a commit wakes the checkpointer (SQLite's own default threshold is
+/// 1,000 pages, 4 MB at its default page size).
+const WAKE_AT_BYTES: i64 = 4 << 20;
 
-/// Log pages (200 MB) after which the writer checkpoints itself, waiting for the thread if it
-/// must. Under a long run of commits the thread may never catch up with the last one, and the log
-/// only starts over once a checkpoint has copied all of it: without this the log grows until the
-/// disk is full. A refresh of a hundred feeds writes about 16,000 pages and never gets here.
-const WRITER_CHECKPOINT_AT_PAGES: i32 = 50_000;
+/// Log bytes after which the writer checkpoints itself, waiting for the thread if it must. Under
+/// a long run of commits the thread may never catch up with the last one, and the log only starts
+/// over once a checkpoint has copied all of it: without this the log grows until the disk is
+/// full. A refresh of a hundred feeds writes about 60 MB and never gets here.
+const WRITER_CHECKPOINT_AT_BYTES: i64 = 200 << 20;
+
+/// `bytes` of log in pages of `page_size`, as the WAL hook counts.
+pub(super) fn pages(bytes: i64, page_size: i64) -> i32 {
+    i32::try_from(bytes / page_size.max(512)).unwrap_or(i32::MAX)
+}
 
 /// The checkpoint thread. Dropping it stops and waits for the thread: drop it after the writer,
 /// so that the thread's connection closes last and copies what is left of the log into the
@@ -44,10 +50,23 @@ impl Drop for Checkpointer {
 /// Installs the wake-up on `writer` and starts the checkpoint thread for the database at `path`.
 /// On any failure the writer keeps SQLite's automatic checkpoints (and `None` is returned).
 pub(super) fn start(writer: &mut Connection, path: &Path) -> Option<Checkpointer> {
-    start_with(writer, path, WRITER_CHECKPOINT_AT_PAGES)
+    let page_size: i64 = writer
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap_or(4096);
+    start_with(
+        writer,
+        path,
+        pages(WAKE_AT_BYTES, page_size),
+        pages(WRITER_CHECKPOINT_AT_BYTES, page_size),
+    )
 }
 
-fn start_with(writer: &mut Connection, path: &Path, writer_at: i32) -> Option<Checkpointer> {
+fn start_with(
+    writer: &mut Connection,
+    path: &Path,
+    wake_at: i32,
+    writer_at: i32,
+) -> Option<Checkpointer> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let checkpointer = match Connection::open_with_flags(path, flags) {
         Ok(conn) => conn,
@@ -84,7 +103,7 @@ fn start_with(writer: &mut Connection, path: &Path, writer_at: i32) -> Option<Ch
             if let Err(error) = wal.checkpoint_v2(CheckpointMode::RESTART) {
                 tracing::warn!(%error, "WAL checkpoint by the writer failed");
             }
-        } else if pages >= WAKE_AT_PAGES {
+        } else if pages >= wake_at {
             let _ = hook_wake.try_send(());
         }
         Ok(())
@@ -123,7 +142,7 @@ mod tests {
             .conn
             .execute_batch("CREATE TABLE filler (b BLOB);")
             .unwrap();
-        // 1,200 pages of 4 KiB over three commits; the writer itself never checkpoints now.
+        // 4.8 MB over three commits, past the 4 MB wake-up; the writer never checkpoints itself.
         for _ in 0..3 {
             store
                 .conn
@@ -154,7 +173,7 @@ mod tests {
             .unwrap();
         // The same mechanism with a writer threshold of 5,000 pages instead of 50,000.
         let writer_at = 5_000;
-        let checkpointer = super::start_with(&mut conn, &path, writer_at);
+        let checkpointer = super::start_with(&mut conn, &path, 1_000, writer_at);
         assert!(checkpointer.is_some());
         let wal = dir.path().join("tidings.db-wal");
         let mut largest = 0;

@@ -8,7 +8,11 @@ use tokio::sync::oneshot;
 
 use super::{Store, StoreError};
 
-type Job = Box<dyn FnOnce(&mut Store) + Send>;
+/// What a store thread is sent: work on its store, or the order to close it.
+enum Job {
+    Run(Box<dyn FnOnce(&mut Store) + Send>),
+    Close(std::sync::mpsc::SyncSender<()>),
+}
 
 /// A cloneable handle to the store thread (and the read thread, when there is one). The threads
 /// end when the last handle is dropped.
@@ -35,6 +39,17 @@ impl StoreHandle {
             jobs: spawn_thread(store, "tidings-store"),
             reads: Some(spawn_thread(reader, "tidings-read")),
         }
+    }
+
+    /// Closes the store (the read connection first) once the jobs sent before have run, and
+    /// waits: the log is copied into the database and removed, and the data is on disk, before
+    /// the process exits. Later calls on any clone of this handle get [`StoreError::Closed`].
+    /// Blocks: from async code, call it through `spawn_blocking`.
+    pub fn close_blocking(&self) {
+        if let Some(reads) = &self.reads {
+            close(reads);
+        }
+        close(&self.jobs);
     }
 
     /// Runs a read-only `f` on the read connection when there is one, else like
@@ -85,11 +100,20 @@ fn send<R: Send + 'static>(
     f: impl FnOnce(&mut Store) -> R + Send + 'static,
     reply: oneshot::Sender<R>,
 ) -> Result<(), StoreError> {
-    let job: Job = Box::new(move |store| {
+    let job = Job::Run(Box::new(move |store| {
         // The caller may have stopped waiting; that is not an error here.
         let _ = reply.send(f(store));
-    });
+    }));
     jobs.send(job).map_err(|_| StoreError::Closed)
+}
+
+/// Closes the store of the thread behind `jobs` once the jobs before have run, and waits.
+fn close(jobs: &mpsc::Sender<Job>) {
+    let (done, closed) = std::sync::mpsc::sync_channel(1);
+    if jobs.send(Job::Close(done)).is_ok() {
+        // An error means the thread is gone, and its store with it.
+        let _ = closed.recv();
+    }
 }
 
 /// A thread that owns `store` and runs the jobs sent to the returned sender, in order.
@@ -98,9 +122,20 @@ fn spawn_thread(store: Store, name: &str) -> mpsc::Sender<Job> {
     let spawned = std::thread::Builder::new()
         .name(name.to_owned())
         .spawn(move || {
-            let mut store = store;
+            let mut store = Some(store);
             while let Ok(job) = inbox.recv() {
-                job(&mut store);
+                match job {
+                    // After a close the job is dropped, and its caller gets `Closed`.
+                    Job::Run(job) => {
+                        if let Some(store) = store.as_mut() {
+                            job(store);
+                        }
+                    }
+                    Job::Close(done) => {
+                        drop(store.take());
+                        let _ = done.send(());
+                    }
+                }
             }
         });
     if let Err(error) = spawned {
