@@ -9,6 +9,7 @@ pub mod demo;
 pub mod fetch;
 pub mod logging;
 pub mod model;
+pub mod niceness;
 pub mod parse;
 pub mod refresh;
 pub mod render;

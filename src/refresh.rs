@@ -269,6 +269,7 @@ async fn fetch_and_store(
         .await
         .map_err(|_| "the parser pool is closed".to_string())?;
     let parsed = tokio::task::spawn_blocking(move || {
+        crate::niceness::lower_current_thread();
         parse_source(kind, &bytes, content_type.as_deref(), &final_url)
     })
     .await

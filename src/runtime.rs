@@ -1,12 +1,14 @@
 //! The TUI loop: owns the terminal, one inbox, runs effects, draws when dirty.
 //!
-//! Terminal events, store replies, rendered bodies and refresh events all arrive on one channel.
-//! The loop drains what is there (up to a frame's worth of time), updates, and draws once if
-//! anything changed; it never waits on I/O itself. Only while a refresh runs does a timer redraw
+//! Terminal input arrives from its own thread (input.rs) on one channel; store replies, rendered
+//! bodies and refresh events on another. The loop drains what is there, the terminal's input
+//! first (up to a frame's worth of time), updates, and draws once if anything changed; a key is
+//! drawn at once. It never waits on I/O itself. Only while a refresh runs does a timer redraw
 //! (30 frames a second), so that progress moves; with `--log-level trace` every frame's draw time
 //! and input latency go to the log (target `tidings::frames`), which `benches/tui_refresh.py` reads.
 
 mod effects;
+mod input;
 mod setup;
 mod terminal;
 
@@ -14,8 +16,6 @@ use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, EventStream};
-use futures::StreamExt;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
@@ -75,7 +75,8 @@ pub async fn run(
     state.status.idle_hint = options.idle_hint.clone();
 
     let (inbox, mut received) = unbounded_channel::<Input>();
-    let events = tokio::spawn(forward_terminal_events(inbox.clone()));
+    let (keys, mut keys_received) = unbounded_channel::<input::Stamped>();
+    let reading = input::spawn(keys)?;
     let (store_effects, store_worker) =
         effects::spawn_store_worker(ctx.store.clone(), inbox.clone());
     // Articles stored by a headless refresh may still wait for the search index; it catches up
@@ -105,11 +106,14 @@ pub async fn run(
         &options,
         &mut tui,
         &mut runner,
-        &mut received,
+        Inboxes {
+            keys: &mut keys_received,
+            messages: &mut received,
+        },
     )
     .await;
 
-    events.abort();
+    drop(reading);
     store_worker.abort();
     if let Some(refresh) = runner.refresh.take() {
         refresh.abort();
@@ -118,13 +122,29 @@ pub async fn run(
     result
 }
 
+/// The loop's two inboxes: the terminal's input (read on its own thread, stamped) goes first.
+struct Inboxes<'a> {
+    keys: &'a mut UnboundedReceiver<input::Stamped>,
+    messages: &'a mut UnboundedReceiver<Input>,
+}
+
+impl Inboxes<'_> {
+    /// What is waiting, the terminal's input first; with when a terminal input was read.
+    fn try_next(&mut self) -> Option<(Input, Option<Instant>)> {
+        match self.keys.try_recv() {
+            Ok((input, read_at)) => Some((input, Some(read_at))),
+            Err(_) => self.messages.try_recv().ok().map(|input| (input, None)),
+        }
+    }
+}
+
 async fn event_loop(
     state: &mut State,
     theme: &Theme,
     options: &Options,
     tui: &mut terminal::Tui,
     runner: &mut Runner,
-    received: &mut UnboundedReceiver<Input>,
+    mut inboxes: Inboxes<'_>,
 ) -> io::Result<()> {
     let mut signals = Signals::new()?;
     let mut timer = options.refresh_every.map(|every| {
@@ -137,13 +157,14 @@ async fn event_loop(
     frame_timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
     let mut last_draw = Instant::now();
-    // The oldest input not yet on screen: when it arrived, and whether a key came since. While a
-    // refresh floods the inbox with progress, only keys are drawn at once and the rest at most
-    // every FRAME; otherwise every batch is drawn when it is done.
-    let mut waiting: Option<(Instant, bool)> = None;
+    // When the oldest input not yet on screen arrived, and when the first key not yet on screen
+    // was read. While a refresh floods the inbox with progress, only keys are drawn at once and
+    // the rest at most every FRAME; otherwise every batch is drawn when it is done.
+    let mut waiting: Option<Instant> = None;
+    let mut key_waiting: Option<Instant> = None;
+    let mut terminal_open = true;
     loop {
-        let key_waiting = waiting.is_some_and(|(_, key)| key);
-        let throttled = state.status.refreshing() && !key_waiting;
+        let throttled = state.status.refreshing() && key_waiting.is_none();
         if dirty && (!throttled || last_draw.elapsed() >= FRAME) {
             let now = chrono::Local::now().fixed_offset();
             let started = Instant::now();
@@ -151,12 +172,15 @@ async fn event_loop(
                 .draw(|frame| crate::ui::draw(frame, state, theme, now))?;
             last_draw = Instant::now();
             dirty = false;
-            let since = waiting.take().map(|(at, _)| at);
+            // For a key: from reading it to the frame that shows it.
+            let key = key_waiting.take();
+            let oldest = waiting.take();
+            let since = key.or(oldest);
             tracing::trace!(
                 target: "tidings::frames",
                 draw_us = started.elapsed().as_micros() as u64,
                 input_us = since.map(|at| at.elapsed().as_micros() as u64),
-                key = key_waiting,
+                key = key.is_some(),
                 refreshing = state.status.refreshing(),
                 "frame"
             );
@@ -166,8 +190,16 @@ async fn event_loop(
         }
         let redraw_at = (dirty && throttled).then(|| last_draw + FRAME);
         let first = tokio::select! {
-            input = received.recv() => match input {
-                Some(input) => input,
+            biased;
+            key = inboxes.keys.recv(), if terminal_open => match key {
+                Some((input, read_at)) => (input, Some(read_at)),
+                None => {
+                    terminal_open = false;
+                    continue;
+                }
+            },
+            input = inboxes.messages.recv() => match input {
+                Some(input) => (input, None),
                 None => return Ok(()),
             },
             _ = signals.recv() => {
@@ -181,29 +213,32 @@ async fn event_loop(
                 if !ticks.is_multiple_of(RELOAD_EVERY_FRAMES) {
                     continue;
                 }
-                Input::Msg(Box::new(Msg::RefreshTick))
+                (Input::Msg(Box::new(Msg::RefreshTick)), None)
             }
             _ = tick(&mut timer) => {
                 if state.status.refreshing() {
                     continue;
                 }
-                Input::Action(Action::RefreshAll)
+                (Input::Action(Action::RefreshAll), None)
             }
         };
         let arrived = Instant::now();
         let deadline = arrived + FRAME;
         let mut next = Some(first);
-        while let Some(input) = next.take() {
-            let (_, key) = waiting.get_or_insert((arrived, false));
+        while let Some((input, read_at)) = next.take() {
+            waiting.get_or_insert(arrived);
             let from_user = is_user_input(&input);
-            *key |= from_user;
+            if from_user {
+                key_waiting.get_or_insert(read_at.unwrap_or(arrived));
+            }
             let effects = app::update(state, input);
             runner.run_all(effects, tui)?;
             // A key is drawn before anything else queued behind it is handled.
             if from_user || state.quitting || Instant::now() >= deadline {
                 break;
             }
-            next = received.try_recv().ok();
+            // A key read meanwhile comes before the messages.
+            next = inboxes.try_next();
         }
         dirty = true;
     }
@@ -231,27 +266,6 @@ async fn tick(timer: &mut Option<tokio::time::Interval>) {
             timer.tick().await;
         }
         None => std::future::pending::<()>().await,
-    }
-}
-
-/// Terminal events → inputs. Focus changes are dropped.
-async fn forward_terminal_events(inbox: UnboundedSender<Input>) {
-    let mut events = EventStream::new();
-    while let Some(event) = events.next().await {
-        let input = match event {
-            Ok(Event::Key(key)) => Input::Key(key),
-            Ok(Event::Mouse(mouse)) => Input::Mouse(mouse),
-            Ok(Event::Resize(width, height)) => Input::Resize { width, height },
-            Ok(Event::Paste(text)) => Input::Paste(text),
-            Ok(_) => continue,
-            Err(error) => {
-                tracing::error!(%error, "cannot read terminal events");
-                break;
-            }
-        };
-        if inbox.send(input).is_err() {
-            break;
-        }
     }
 }
 

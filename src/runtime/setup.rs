@@ -116,6 +116,9 @@ pub fn start(paths: &Paths, demo: bool) -> Result<(), String> {
         refresh_every: config.refresh.every,
         idle_hint,
     };
+    // Parsing, the store's writes and checkpoints run below the threads that read keys, draw and
+    // load lists (see niceness.rs).
+    crate::niceness::enable();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -145,6 +148,10 @@ pub fn start(paths: &Paths, demo: bool) -> Result<(), String> {
             },
         });
         let store = ctx.store.clone();
+        // The store thread writes refreshes: background work too. Its reads have their own.
+        let _ = store
+            .call(|_| crate::niceness::lower_current_thread())
+            .await;
         // The demo site serves until the reader ends.
         let result = super::run(ctx, Arc::new(targets), options).await;
         // The log goes into the database, synced, before the process ends; a refresh's batch

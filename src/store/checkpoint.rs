@@ -84,7 +84,10 @@ fn start_with(
     let stopped = Arc::clone(&stop);
     let spawned = std::thread::Builder::new()
         .name("tidings-checkpoint".to_owned())
-        .spawn(move || run(&checkpointer, &woken, &stopped));
+        .spawn(move || {
+            crate::niceness::lower_current_thread();
+            run(&checkpointer, &woken, &stopped)
+        });
     let thread = match spawned {
         Ok(thread) => thread,
         Err(error) => {
