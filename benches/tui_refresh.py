@@ -26,12 +26,14 @@ do not include them.
 """
 
 import argparse
+import atexit
 import fcntl
 import json
 import os
 import pty
 import queue
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -216,6 +218,8 @@ def main():
                     help="nice value of this script, which plays the terminal (default -10, the "
                          "reader's and the server's: a terminal runs beside the reader, not "
                          "below it)")
+    ap.add_argument("--keep-work", action="store_true",
+                    help="keep the temporary directory (config, data dir, log)")
     ap.add_argument("--headless", action="store_true",
                     help="time `tidings refresh` (no terminal) instead of the reader")
     ap.add_argument("--timeout", type=float, default=600)
@@ -229,6 +233,9 @@ def main():
     gen0 = corpus_dir(args)
     files = sorted(f for f in os.listdir(gen0) if f.endswith((".rss", ".atom", ".json")))
     work = tempfile.mkdtemp(prefix="tidings-tui-refresh-")
+    if not args.keep_work:
+        # The data dir of 5,000 feeds is about 0.7 GB.
+        atexit.register(shutil.rmtree, work, ignore_errors=True)
     port = free_port()
     hosts = [f"127.0.0.{1 + i}" for i in range(args.hosts)]
     urls = [f"http://{hosts[i % len(hosts)]}:{port}/{name}" for i, name in enumerate(files)]
