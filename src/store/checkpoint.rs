@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::wal::CheckpointMode;
 use rusqlite::{Connection, OpenFlags};
@@ -101,11 +101,7 @@ fn start_with(
     let hook_wake = wake.clone();
     let hooked = writer.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: i32| {
         if pages >= writer_at {
-            // RESTART waits (through the busy timeout) for the thread's checkpoint to finish and
-            // for the log to be copied in full, so that the next commit starts it over.
-            if let Err(error) = wal.checkpoint_v2(CheckpointMode::RESTART) {
-                tracing::warn!(%error, "WAL checkpoint by the writer failed");
-            }
+            restart(wal);
         } else if pages >= wake_at {
             let _ = hook_wake.try_send(());
         }
@@ -119,6 +115,33 @@ fn start_with(
         stop,
         thread: Some(thread),
     })
+}
+
+/// How long a commit past the bound waits for the log to be copied in full and started over.
+const WRITER_WAIT: Duration = Duration::from_secs(5);
+
+/// The writer's own checkpoint past the bound. RESTART waits (through the busy timeout) for
+/// readers, so that the next commit starts the log over; but SQLite does not wait for the
+/// checkpoint lock, which the thread holds while it copies, so a busy or incomplete checkpoint is
+/// tried again until it is complete or `WRITER_WAIT` has passed.
+fn restart(wal: &mut rusqlite::hooks::Wal) {
+    let deadline = Instant::now() + WRITER_WAIT;
+    loop {
+        match wal.checkpoint_v2(CheckpointMode::RESTART) {
+            Ok((log, copied)) if copied >= log => return,
+            Ok(_) => {}
+            Err(error) if error.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {}
+            Err(error) => {
+                tracing::warn!(%error, "WAL checkpoint by the writer failed");
+                return;
+            }
+        }
+        if Instant::now() >= deadline {
+            tracing::warn!("the WAL is past its bound: the checkpoint stayed busy");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
 }
 
 fn run(conn: &Connection, woken: &mpsc::Receiver<()>, stop: &AtomicBool) {
