@@ -688,3 +688,52 @@ fn word_search_with_unread_and_hidden_sources() {
     assert_eq!(search(&store, "ighthous", true), ["Boat"]);
     assert!(search(&store, "crew", false).is_empty());
 }
+
+/// The views and score lists put rows with a value first (largest first), then the rest by
+/// date; read window by window, from the top and (past the middle) from the end, they are that
+/// order exactly, across the boundary between the two.
+#[test]
+fn views_and_score_lists_put_rows_without_a_value_last() {
+    let (_dir, mut store) = temp_store();
+    let (tech, _) = two_sources(&mut store);
+    let start = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+    let drafts: Vec<ArticleDraft> = (0..3_000usize)
+        .map(|i| ArticleDraft {
+            id: Some(i.to_string()),
+            title: format!("Article {i}"),
+            published: Some(start + Duration::minutes((i * 7_919 % 100_000) as i64)),
+            views: (i % 3 != 0).then_some((i % 250) as i64),
+            score: (i % 4 == 0).then_some((i % 40) as i64),
+            ..ArticleDraft::default()
+        })
+        .collect();
+    store.upsert_articles(tech, &drafts, start).unwrap();
+    for sort in [SortOrder::Views, SortOrder::Score] {
+        let value = |d: &ArticleDraft| match sort {
+            SortOrder::Views => d.views,
+            _ => d.score,
+        };
+        let mut expected: Vec<&ArticleDraft> = drafts.iter().collect();
+        // Larger values first, rows without one last; ties newest first.
+        expected.sort_by_key(|d| std::cmp::Reverse((value(d), d.published)));
+        let expected: Vec<&str> = expected.iter().map(|d| d.title.as_str()).collect();
+        let mut got = Vec::new();
+        for offset in (0..3_000).step_by(100) {
+            let q = ArticleQuery {
+                view: ArticleView::All,
+                sort,
+                unread_only: false,
+                offset,
+                limit: 100,
+            };
+            got.extend(
+                store
+                    .list_articles(&q)
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r.title),
+            );
+        }
+        assert_eq!(got, expected, "{sort:?}");
+    }
+}

@@ -43,6 +43,46 @@ fn order_by(sort: SortOrder, descending: bool) -> String {
     }
 }
 
+/// The window of a views or score list (`column`), without its `LIMIT ? OFFSET ?` (the caller
+/// adds both). The views and score indexes are partial (a row without a value is not in them:
+/// most feeds have neither, and every index costs each insert), so the list is read as two index
+/// ranges: the rows with a value in value order, then the rest by date (reversed when reading
+/// from the end, where rows without a value come first). Each part stops after `part_limit`
+/// (offset + limit) rows; SQLite runs the parts of a `UNION ALL` one after the other, so the
+/// window is taken from the first part, then the second. Databases made before the indexes were
+/// partial serve the same query from their full indexes.
+fn valued_window(
+    filter: &Filter,
+    column: &str,
+    descending: bool,
+    part_limit: Value,
+) -> (String, Vec<Value>) {
+    let d = if descending { "DESC" } else { "ASC" };
+    let (table, where_) = (filter.table, filter.sql());
+    let valued = format!(
+        "SELECT a.id FROM {table} WHERE {where_} AND {column} IS NOT NULL
+          ORDER BY {column} {d}, a.sort_date {d}, a.id {d} LIMIT ?"
+    );
+    let unvalued = format!(
+        "SELECT a.id FROM {table} WHERE {where_} AND {column} IS NULL
+          ORDER BY a.sort_date {d}, a.id {d} LIMIT ?"
+    );
+    let (first, second) = if descending {
+        (valued, unvalued)
+    } else {
+        (unvalued, valued)
+    };
+    let sql = format!(
+        "SELECT id FROM (SELECT id FROM ({first}) UNION ALL SELECT id FROM ({second}))
+          LIMIT ? OFFSET ?"
+    );
+    let mut params = filter.params.clone();
+    params.push(part_limit.clone());
+    params.extend(filter.params.iter().cloned());
+    params.push(part_limit);
+    (sql, params)
+}
+
 impl Store {
     fn filter(&self, q: &ArticleQuery) -> Result<Filter, StoreError> {
         let mut f = Filter {
@@ -163,19 +203,39 @@ impl Store {
     ) -> Result<(String, Vec<Value>), StoreError> {
         let filter = self.filter(q)?;
         let order = order_by(q.sort, descending);
+        let count = |n: usize| Value::Integer(i64::try_from(n).unwrap_or(i64::MAX));
+        let (window, mut params) = match q.sort {
+            SortOrder::Date => (
+                format!(
+                    "SELECT a.id FROM {table} WHERE {where_} ORDER BY {order} LIMIT ? OFFSET ?",
+                    table = filter.table,
+                    where_ = filter.sql(),
+                ),
+                filter.params.clone(),
+            ),
+            SortOrder::Views => valued_window(
+                &filter,
+                "a.views",
+                descending,
+                count(offset.saturating_add(limit)),
+            ),
+            SortOrder::Score => valued_window(
+                &filter,
+                "a.score",
+                descending,
+                count(offset.saturating_add(limit)),
+            ),
+        };
+        params.push(count(limit));
+        params.push(count(offset));
         let sql = format!(
             "SELECT a.id, a.source_id, {SOURCE_NAME_SQL}, a.title, a.link, a.published,
                     a.views, a.score, a.comments, a.read, a.starred
-               FROM (SELECT a.id FROM {table} WHERE {where_} ORDER BY {order} LIMIT ? OFFSET ?) w
+               FROM ({window}) w
                JOIN articles a ON a.id = w.id
                JOIN sources s ON s.id = a.source_id
-              ORDER BY {order}",
-            where_ = filter.sql(),
-            table = filter.table,
+              ORDER BY {order}"
         );
-        let mut params = filter.params;
-        params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
-        params.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
         Ok((sql, params))
     }
 

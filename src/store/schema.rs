@@ -2,7 +2,8 @@
 //!
 //! Index design (issue 6, 1M articles): every list window is an index range scan in sort order.
 //! `sort_date` is `COALESCE(published, first_seen)`; views/score sorts tie-break by date, then id
-//! (the rowid at the end of every index). Partial indexes cover the unread and starred views.
+//! (the rowid at the end of every index). Partial indexes cover the unread and starred views, and
+//! (migration 4) the views and score indexes hold only rows with a value.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -140,6 +141,27 @@ const MIGRATIONS: &[&str] = &[
     // it touches into a statement journal first: most of a cold refresh's store time.
     r#"
     DROP TRIGGER articles_counts_insert;
+    "#,
+    // 4: the views and score indexes hold only rows with a value. Most feeds have neither, and
+    // every index costs each insert (a 5,000-feed refresh: 13 % of its time); the views and score
+    // lists read rows with a value from these, then the rest by date (query.rs).
+    r#"
+    DROP INDEX articles_views;
+    DROP INDEX articles_score;
+    DROP INDEX articles_unread_views;
+    DROP INDEX articles_unread_score;
+    DROP INDEX articles_source_views;
+    DROP INDEX articles_source_score;
+    CREATE INDEX articles_views ON articles(views, sort_date) WHERE views IS NOT NULL;
+    CREATE INDEX articles_score ON articles(score, sort_date) WHERE score IS NOT NULL;
+    CREATE INDEX articles_unread_views ON articles(views, sort_date)
+        WHERE read = 0 AND views IS NOT NULL;
+    CREATE INDEX articles_unread_score ON articles(score, sort_date)
+        WHERE read = 0 AND score IS NOT NULL;
+    CREATE INDEX articles_source_views ON articles(source_id, views, sort_date)
+        WHERE views IS NOT NULL;
+    CREATE INDEX articles_source_score ON articles(source_id, score, sort_date)
+        WHERE score IS NOT NULL;
     "#,
 ];
 
