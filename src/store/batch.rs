@@ -145,8 +145,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::SourceKind;
-    use crate::store::SourceSpec;
+    use crate::store::with_one_source;
 
     fn update(source: SourceId, guid: &str, etag: &str) -> FeedUpdate {
         FeedUpdate {
@@ -166,16 +165,8 @@ mod tests {
 
     #[test]
     fn a_batch_without_failures_counts_its_articles() {
-        let mut store = Store::open_in_memory().unwrap();
-        let ids = store
-            .sync_sources(&[SourceSpec {
-                url: "https://example.org/feed".to_owned(),
-                name: None,
-                kind: SourceKind::Feed,
-                categories: Vec::new(),
-            }])
-            .unwrap();
-        let batch = [update(ids[0], "a", "\"1\""), update(ids[0], "b", "\"2\"")];
+        let (mut store, id) = with_one_source(Store::open_in_memory().unwrap());
+        let batch = [update(id, "a", "\"1\""), update(id, "b", "\"2\"")];
         let results = store.store_feeds(&batch, Utc::now()).unwrap();
         assert!(results.iter().all(|r| r.as_ref().unwrap().new == 1));
         // The same batch again changes nothing and counts nothing twice.
@@ -187,16 +178,9 @@ mod tests {
 
     #[test]
     fn a_failed_source_rolls_back_alone() {
-        let mut store = Store::open_in_memory().unwrap();
-        let ids = store
-            .sync_sources(&[SourceSpec {
-                url: "https://example.org/feed".to_owned(),
-                name: None,
-                kind: SourceKind::Feed,
-                categories: Vec::new(),
-            }])
-            .unwrap();
-        let missing = SourceId(ids[0].0 + 100);
+        let (mut store, id) = with_one_source(Store::open_in_memory().unwrap());
+        let ids = [id];
+        let missing = SourceId(id.0 + 100);
         let results = store
             .store_feeds(
                 &[

@@ -146,14 +146,7 @@ impl Store {
                 source,
             })?;
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let conn = connect(path, OpenFlags::SQLITE_OPEN_CREATE)?;
         let mut store = Store::setup(conn, true).map_err(|e| locked_at(e, path))?;
         store.checkpointer = checkpoint::start(&mut store.conn, path);
         Ok(store)
@@ -164,13 +157,7 @@ impl Store {
     /// behind a refresh's write batch (WAL readers do not block on the writer). Its own writes
     /// would wait for the writer; it is meant for reads.
     pub fn open_reader(path: &Path) -> Result<Store, StoreError> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let conn = connect(path, OpenFlags::empty())?;
         Store::setup(conn, false).map_err(|e| locked_at(e, path))
     }
 
@@ -243,6 +230,32 @@ impl Store {
     pub fn schema_version() -> i64 {
         schema::CURRENT_VERSION
     }
+}
+
+/// A read-write connection to the database at `path`, with `extra` flags.
+fn connect(path: &Path, extra: OpenFlags) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI
+        | extra;
+    Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// A store with one source (`https://example.org/feed`), for unit tests.
+#[cfg(test)]
+pub(crate) fn with_one_source(mut store: Store) -> (Store, crate::model::SourceId) {
+    let ids = store
+        .sync_sources(&[SourceSpec {
+            url: "https://example.org/feed".to_owned(),
+            name: None,
+            kind: crate::model::SourceKind::Feed,
+            categories: Vec::new(),
+        }])
+        .expect("one source");
+    (store, ids[0])
 }
 
 /// Busy/locked errors while opening become [`StoreError::Locked`] with the path.

@@ -150,22 +150,13 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
-    use crate::model::{ArticleQuery, SourceKind};
-    use crate::store::SourceSpec;
+    use crate::model::ArticleQuery;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn reads_do_not_wait_for_the_writer_and_see_its_commits() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("tidings.db");
-        let mut store = Store::open(&path).unwrap();
-        store
-            .sync_sources(&[SourceSpec {
-                url: "https://example.org/feed".to_owned(),
-                name: None,
-                kind: SourceKind::Feed,
-                categories: Vec::new(),
-            }])
-            .unwrap();
+        let (store, _) = crate::store::with_one_source(Store::open(&path).unwrap());
         let reader = Store::open_reader(&path).unwrap();
         let handle = StoreHandle::spawn_with_reader(store, reader);
 
