@@ -96,8 +96,9 @@ def summary_row(name, values, unit="ms"):
 
 
 class Terminal:
-    """The reader in a pty. A thread drains its output into a pyte screen as fast as it comes,
-    so the reader never blocks on a full pty; the main thread looks at the screen."""
+    """The reader in a pty. A child process copies its output, stamped, as fast as it comes, so
+    the reader never blocks on a full pty; threads here feed it to a pyte screen, which the main
+    thread looks at."""
 
     def __init__(self, argv, env, cols, rows):
         self.chunks = []  # (time read, bytes) of the reader's output, as it came
@@ -113,18 +114,58 @@ class Terminal:
         self.changed = threading.Condition(self.lock)
         self.alive = True
         self.pending = queue.SimpleQueue()
+        # A child process of its own reads the pty as fast as it is written and stamps each piece:
+        # a thread here would wait for the interpreter while pyte emulates, the pty would fill,
+        # and the reader's writes (its frames) would block on it.
+        records, self.records_w = os.pipe()
+        self.copier = os.fork()
+        if self.copier == 0:
+            os.close(records)
+            raise_priority()
+            self._copy()
+        os.close(self.records_w)
+        self.records = os.fdopen(records, "rb", buffering=0)
         threading.Thread(target=self._drain, daemon=True).start()
         threading.Thread(target=self._emulate, daemon=True).start()
 
-    def _drain(self):
-        """Reads the pty as fast as it is written and stamps each piece; emulating it (pyte, in
-        Python) happens on another thread, so a slow emulator does not delay these stamps."""
+    def _copy(self):
+        """In the child: pty → pipe, each piece preceded by when it was read and its length."""
+        out = self.records_w
         while True:
             try:
                 data = os.read(self.fd, 1 << 16)
             except OSError:
                 data = b""
-            self.chunks.append((time.monotonic(), data))
+            record = struct.pack("dI", time.monotonic(), len(data)) + data
+            view = memoryview(record)
+            while view:
+                view = view[os.write(out, view):]
+            if not data:
+                os._exit(0)
+
+    def _read_exactly(self, n):
+        parts = []
+        while n:
+            part = self.records.read(n)
+            if not part:
+                return None
+            parts.append(part)
+            n -= len(part)
+        return b"".join(parts)
+
+    def _drain(self):
+        """Takes the stamped pieces from the copier; emulating them (pyte, in Python) happens on
+        another thread, so a slow emulator does not delay anything here."""
+        header = struct.calcsize("dI")
+        while True:
+            head = self._read_exactly(header)
+            if head is None:
+                at, data = time.monotonic(), b""
+            else:
+                at, length = struct.unpack("dI", head)
+                data = self._read_exactly(length) if length else b""
+                data = data or b""
+            self.chunks.append((at, data))
             self.pending.put(data)
             if not data:
                 return
@@ -314,6 +355,7 @@ def main():
         term.send("q")
         term.wait_for(lambda: not term.alive, 5)
         os.waitpid(term.pid, 0)
+        os.waitpid(term.copier, 0)
     finally:
         server.terminate()
         server.wait()
