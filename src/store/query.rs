@@ -48,9 +48,10 @@ fn order_by(sort: SortOrder, descending: bool) -> String {
 /// most feeds have neither, and every index costs each insert), so the list is read as two index
 /// ranges: the rows with a value in value order, then the rest by date (reversed when reading
 /// from the end, where rows without a value come first). Each part stops after `part_limit`
-/// (offset + limit) rows; SQLite runs the parts of a `UNION ALL` one after the other, so the
-/// window is taken from the first part, then the second. Databases made before the indexes were
-/// partial serve the same query from their full indexes.
+/// (offset + limit) rows, and the window is taken from the first part, then the second. That
+/// relies on SQLite running the arms of a `UNION ALL` without `ORDER BY` in order, which SQL does
+/// not promise (SQLite has always done it; an `ORDER BY` would sort both parts again);
+/// `views_and_score_lists_put_rows_without_a_value_last` in tests/store.rs fails if it changes.
 fn valued_window(
     filter: &Filter,
     column: &str,

@@ -138,7 +138,8 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 3: the upsert counts its new articles itself (articles.rs), one UPDATE per source. An
     // insert trigger made every article insert a multi-statement write, which copies each page
-    // it touches into a statement journal first: most of a cold refresh's store time.
+    // it touches into a statement journal first (without it, the cold 100-feed refresh took 0.43 s
+    // of CPU instead of 0.50).
     r#"
     DROP TRIGGER articles_counts_insert;
     "#,

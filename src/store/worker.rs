@@ -59,10 +59,7 @@ impl StoreHandle {
         &self,
         f: impl FnOnce(&mut Store) -> R + Send + 'static,
     ) -> Result<R, StoreError> {
-        let (reply, answer) = oneshot::channel();
-        let jobs = self.reads.as_ref().unwrap_or(&self.jobs);
-        send(jobs, f, reply)?;
-        answer.await.map_err(|_| StoreError::Closed)
+        call_on(self.reads.as_ref().unwrap_or(&self.jobs), f).await
     }
 
     /// Runs `f` on the store thread and returns its result.
@@ -70,9 +67,7 @@ impl StoreHandle {
         &self,
         f: impl FnOnce(&mut Store) -> R + Send + 'static,
     ) -> Result<R, StoreError> {
-        let (reply, answer) = oneshot::channel();
-        self.send(f, reply)?;
-        answer.await.map_err(|_| StoreError::Closed)
+        call_on(&self.jobs, f).await
     }
 
     /// Like [`StoreHandle::call`] for synchronous code (headless commands, tests). Must not be
@@ -82,17 +77,19 @@ impl StoreHandle {
         f: impl FnOnce(&mut Store) -> R + Send + 'static,
     ) -> Result<R, StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.send(f, reply)?;
+        send(&self.jobs, f, reply)?;
         answer.blocking_recv().map_err(|_| StoreError::Closed)
     }
+}
 
-    fn send<R: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Store) -> R + Send + 'static,
-        reply: oneshot::Sender<R>,
-    ) -> Result<(), StoreError> {
-        send(&self.jobs, f, reply)
-    }
+/// Runs `f` on the thread behind `jobs` and returns its result.
+async fn call_on<R: Send + 'static>(
+    jobs: &mpsc::Sender<Job>,
+    f: impl FnOnce(&mut Store) -> R + Send + 'static,
+) -> Result<R, StoreError> {
+    let (reply, answer) = oneshot::channel();
+    send(jobs, f, reply)?;
+    answer.await.map_err(|_| StoreError::Closed)
 }
 
 fn send<R: Send + 'static>(
