@@ -9,7 +9,7 @@ use futures::StreamExt;
 use tokio::sync::mpsc::UnboundedSender;
 use url::Url;
 
-use crate::fetch::{Conditional, FetchOutcome, Fetched, Fetcher};
+use crate::fetch::{BodyBudget, Conditional, FetchOutcome, Fetched, Fetcher};
 use crate::model::{ParsedFeed, SourceId, SourceKind, UpsertCounts};
 use crate::render::sanitize::clean_line;
 use crate::store::{FeedUpdate, StoreHandle, Validators};
@@ -25,6 +25,11 @@ use writer::FeedWriter;
 const PIPELINE_PER_SOURCE: usize = 12 << 10;
 const PIPELINE_MIN: usize = 1 << 20;
 const PIPELINE_MAX: usize = 64 << 20;
+
+/// Bytes of bodies read but not yet parsed, for the whole refresh. Past it, a response waits after
+/// its headers, its body left in the socket. With no latency, 100 feeds of 300 KB arrive far
+/// faster than two cores parse them; without this they all wait in memory at once.
+const BODIES_IN_MEMORY: usize = 4 << 20;
 
 fn pipeline_budget(sources: usize) -> usize {
     sources
@@ -164,6 +169,7 @@ pub async fn run(
     let run = Arc::new(Run {
         pipeline: tokio::sync::Semaphore::new(budget),
         pipeline_budget: budget,
+        bodies: BodyBudget::new(BODIES_IN_MEMORY),
         writer: FeedWriter::spawn(ctx.store.clone()),
         validators,
         ctx,
@@ -203,6 +209,8 @@ struct Run {
     /// Body bytes between parsing and stored (see `pipeline_budget`).
     pipeline: tokio::sync::Semaphore,
     pipeline_budget: usize,
+    /// Bodies read and not yet parsed (see `BODIES_IN_MEMORY`).
+    bodies: BodyBudget,
 }
 
 async fn refresh_one(run: &Run, target: &SourceTarget) -> (SourceOutcome, Option<String>) {
@@ -240,9 +248,13 @@ async fn fetch_and_store(
         etag: stored.etag.clone(),
         last_modified: stored.last_modified.clone(),
     };
-    let fetched = match ctx.fetcher.fetch(&target.url, &conditional).await {
+    let fetched = match ctx
+        .fetcher
+        .fetch_within(&target.url, &conditional, Some(&run.bodies))
+        .await
+    {
         Ok(FetchOutcome::NotModified) => return Ok((mark_unchanged(ctx, id).await?, None)),
-        Ok(FetchOutcome::Fetched(fetched)) => fetched,
+        Ok(FetchOutcome::Fetched(fetched)) => *fetched,
         Err(err) => return Err(err.to_string()),
     };
     let hash = body_hash(&fetched.bytes);
@@ -255,6 +267,7 @@ async fn fetch_and_store(
         content_type,
         final_url,
         validators,
+        lease: body_in_memory,
     } = fetched;
     // Parsed feeds waiting for the writer hold memory: some may wait, the rest wait unparsed.
     let weight = bytes.len().clamp(1, run.pipeline_budget);
@@ -274,8 +287,9 @@ async fn fetch_and_store(
     })
     .await
     .map_err(|err| format!("parser crashed: {err}"))??;
-    // The next parse may start while this one is written.
+    // The next parse may start while this one is written, and the next body may be read.
     drop(slot);
+    drop(body_in_memory);
     let validators = Validators {
         etag: validators.etag,
         last_modified: validators.last_modified,

@@ -373,3 +373,75 @@ async fn file_urls_are_read() {
     );
     assert!(String::from_utf8(got).unwrap().contains("file item 1"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_full_body_budget_holds_bodies_back_without_timing_them_out() {
+    use tidings::fetch::BodyBudget;
+    let server = serve(|req| Reply::ok("text/xml", format!("<rss>{}</rss>", req.path))).await;
+    let f = std::sync::Arc::new(fetcher(FetchConfig {
+        timeout: Duration::from_millis(500),
+        ..quick()
+    }));
+    let budget = BodyBudget::new(1000);
+    let first = f
+        .fetch_within(
+            &url(&server.url("/one")),
+            &Conditional::default(),
+            Some(&budget),
+        )
+        .await
+        .unwrap();
+    let FetchOutcome::Fetched(first) = first else {
+        panic!("expected a body")
+    };
+    assert!(first.lease.is_some());
+    assert_eq!(budget.available(), 1000 - first.bytes.len());
+
+    // The rest of the room is taken, so the second body waits after its headers: it is read
+    // once the room comes back, after longer than the total timeout, and is not timed out for it.
+    let rest = budget.admit(budget.available()).await.unwrap();
+    assert_eq!(budget.available(), 0);
+    let (f2, budget2, second_url) = (f.clone(), budget.clone(), url(&server.url("/two")));
+    let second = tokio::spawn(async move {
+        let started = Instant::now();
+        let outcome = f2
+            .fetch_within(&second_url, &Conditional::default(), Some(&budget2))
+            .await;
+        (outcome, started.elapsed())
+    });
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        !second.is_finished(),
+        "the second body was read with no room"
+    );
+    assert_eq!(server.hits("/two"), 1, "the request was sent");
+    drop(first);
+    drop(rest);
+    let (outcome, waited) = second.await.unwrap();
+    assert_eq!(body(outcome.unwrap()), b"<rss>/two</rss>");
+    assert!(waited > Duration::from_millis(800), "{waited:?}");
+    assert_eq!(budget.available(), 1000, "every lease gave its room back");
+}
+
+#[tokio::test]
+async fn a_body_that_outgrows_its_estimate_takes_room_without_waiting() {
+    use tidings::fetch::BodyBudget;
+    let budget = BodyBudget::new(100);
+    let mut lease = budget.admit(10).await.unwrap();
+    lease.read(60);
+    assert_eq!(budget.available(), 40);
+    // Past the budget it takes what is left rather than wait on the others.
+    let other = budget.admit(30).await.unwrap();
+    lease.read(60);
+    assert_eq!(budget.available(), 0);
+    drop(lease);
+    assert_eq!(budget.available(), 70);
+    // A body bigger than the whole budget is admitted alone.
+    let whole = tokio::time::timeout(Duration::from_millis(200), budget.admit(1 << 20)).await;
+    assert!(whole.is_err(), "admitted while another body held room");
+    drop(other);
+    let whole = budget.admit(1 << 20).await.unwrap();
+    assert_eq!(budget.available(), 0);
+    drop(whole);
+    assert_eq!(budget.available(), 100);
+}

@@ -10,6 +10,7 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 use super::FetchError;
+use super::budget::{BodyBudget, BodyLease};
 use crate::config::FetchConfig;
 
 /// HTTP validators remembered from the last successful fetch.
@@ -20,21 +21,23 @@ pub struct Conditional {
 }
 
 /// A body that was read in full, within the cap.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Fetched {
     pub bytes: Vec<u8>,
     pub content_type: Option<String>,
     /// The URL after redirects, for resolving relative links.
     pub final_url: Url,
     pub validators: Conditional,
+    /// The body's room in a [`BodyBudget`], when it was fetched within one.
+    pub lease: Option<BodyLease>,
 }
 
 /// What a conditional fetch found.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum FetchOutcome {
     /// 304: the server says nothing changed.
     NotModified,
-    Fetched(Fetched),
+    Fetched(Box<Fetched>),
 }
 
 /// Shared by every fetch of a run: one connection pool, a global and a per-host limit.
@@ -63,7 +66,6 @@ impl Fetcher {
         let client = reqwest::Client::builder()
             .user_agent(config.user_agent.clone())
             .connect_timeout(config.connect_timeout)
-            .timeout(config.timeout)
             .redirect(policy)
             .pool_idle_timeout(Duration::from_secs(30))
             .build()
@@ -98,20 +100,56 @@ impl Fetcher {
         url: &Url,
         conditional: &Conditional,
     ) -> Result<FetchOutcome, FetchError> {
+        self.fetch_within(url, conditional, None).await
+    }
+
+    /// Like [`Fetcher::fetch`], but a body is read only when `budget` has room for it, and keeps
+    /// that room (in [`Fetched::lease`]) until dropped. The wait for room does not count against
+    /// the total timeout.
+    pub async fn fetch_within(
+        &self,
+        url: &Url,
+        conditional: &Conditional,
+        budget: Option<&BodyBudget>,
+    ) -> Result<FetchOutcome, FetchError> {
         match url.scheme() {
-            "file" => self.read_file(url).await.map(FetchOutcome::Fetched),
+            "file" => self
+                .read_file(url)
+                .await
+                .map(|fetched| FetchOutcome::Fetched(Box::new(fetched))),
             "http" | "https" => {
                 let _global = self.global.acquire().await.map_err(closed)?;
                 let host = self.host_limit(url);
                 let _host = host.acquire().await.map_err(closed)?;
                 let total = self.config.timeout;
-                match tokio::time::timeout(total, self.fetch_http(url, conditional)).await {
-                    Ok(result) => result,
-                    Err(_) => Err(FetchError::Timeout {
-                        url: url.to_string(),
-                        after: total,
-                    }),
-                }
+                let timed_out = |_| FetchError::Timeout {
+                    url: url.to_string(),
+                    after: total,
+                };
+                let mut deadline = tokio::time::Instant::now() + total;
+                let response = tokio::time::timeout_at(deadline, self.send(url, conditional))
+                    .await
+                    .map_err(timed_out)??;
+                let Some(response) = response else {
+                    return Ok(FetchOutcome::NotModified);
+                };
+                let lease = match budget {
+                    Some(budget) => {
+                        let waiting = tokio::time::Instant::now();
+                        let estimate = response.content_length().unwrap_or(UNKNOWN_LENGTH);
+                        let lease = budget
+                            .admit(usize::try_from(estimate).unwrap_or(usize::MAX))
+                            .await
+                            .map_err(closed)?;
+                        deadline += waiting.elapsed();
+                        Some(lease)
+                    }
+                    None => None,
+                };
+                tokio::time::timeout_at(deadline, self.read_body(url, response, lease))
+                    .await
+                    .map_err(timed_out)?
+                    .map(|fetched| FetchOutcome::Fetched(Box::new(fetched)))
             }
             other => Err(FetchError::Scheme {
                 url: url.to_string(),
@@ -123,7 +161,7 @@ impl Fetcher {
     /// A plain GET without validators, for pages and APIs.
     pub async fn get(&self, url: &Url) -> Result<Fetched, FetchError> {
         match self.fetch(url, &Conditional::default()).await? {
-            FetchOutcome::Fetched(fetched) => Ok(fetched),
+            FetchOutcome::Fetched(fetched) => Ok(*fetched),
             FetchOutcome::NotModified => Err(FetchError::Status {
                 url: url.to_string(),
                 status: 304,
@@ -132,11 +170,12 @@ impl Fetcher {
         }
     }
 
-    async fn fetch_http(
+    /// Sends the request and reads the headers: `None` for 304, an error for any status but 2xx.
+    async fn send(
         &self,
         url: &Url,
         conditional: &Conditional,
-    ) -> Result<FetchOutcome, FetchError> {
+    ) -> Result<Option<reqwest::Response>, FetchError> {
         let mut headers = HeaderMap::new();
         if let Some(Ok(value)) = conditional.etag.as_deref().map(HeaderValue::from_str) {
             headers.insert(header::IF_NONE_MATCH, value);
@@ -148,7 +187,7 @@ impl Fetcher {
         {
             headers.insert(header::IF_MODIFIED_SINCE, value);
         }
-        let mut response = self
+        let response = self
             .client
             .get(url.clone())
             .headers(headers)
@@ -157,7 +196,7 @@ impl Fetcher {
             .map_err(|err| FetchError::from_reqwest(url, &err, self.config.timeout))?;
         let status = response.status();
         if status == reqwest::StatusCode::NOT_MODIFIED {
-            return Ok(FetchOutcome::NotModified);
+            return Ok(None);
         }
         if status.is_redirection() {
             // reqwest hands back a redirect it cannot follow (a Location of file:, javascript: …)
@@ -192,6 +231,16 @@ impl Fetcher {
                 detail: format!("{}{}", status.canonical_reason().unwrap_or(""), retry_after),
             });
         }
+        Ok(Some(response))
+    }
+
+    /// Reads a 2xx response's body, within the cap, counting it against `lease`.
+    async fn read_body(
+        &self,
+        url: &Url,
+        mut response: reqwest::Response,
+        mut lease: Option<BodyLease>,
+    ) -> Result<Fetched, FetchError> {
         let cap = self.config.max_body_bytes;
         if let Some(length) = response.content_length() {
             // Content-Length is of the encoded body; a compressed body can still grow past the cap,
@@ -235,13 +284,17 @@ impl Fetcher {
                 });
             }
             bytes.extend_from_slice(&chunk);
+            if let Some(lease) = lease.as_mut() {
+                lease.read(chunk.len());
+            }
         }
-        Ok(FetchOutcome::Fetched(Fetched {
+        Ok(Fetched {
             bytes,
             content_type,
             final_url,
             validators,
-        }))
+            lease,
+        })
     }
 
     async fn read_file(&self, url: &Url) -> Result<Fetched, FetchError> {
@@ -271,9 +324,14 @@ impl Fetcher {
             content_type: None,
             final_url: url.clone(),
             validators: Conditional::default(),
+            lease: None,
         })
     }
 }
+
+/// What a body of unknown length (chunked or compressed) is first admitted as; it takes more room
+/// as it grows.
+const UNKNOWN_LENGTH: u64 = 64 << 10;
 
 fn closed(_: tokio::sync::AcquireError) -> FetchError {
     FetchError::Client("fetcher shut down".to_string())

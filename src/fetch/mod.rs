@@ -1,11 +1,13 @@
 //! HTTP and file fetching: one client, concurrency limits, conditional GET, body cap, charset decoding.
 //! It knows nothing of parsing or storage.
 
+mod budget;
 pub mod charset;
 mod client;
 
 use std::time::Duration;
 
+pub use budget::{BodyBudget, BodyLease};
 pub use client::{Conditional, FetchOutcome, Fetched, Fetcher};
 
 /// Why a fetch failed; each names the URL so a one-line message says which source.
