@@ -292,6 +292,82 @@ fn source_names_and_inactive_sources() {
     assert_eq!(names, ["Campus", "https://tech.example/feed"]);
 }
 
+#[test]
+fn an_unchanged_config_is_synced_without_a_write() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("tidings.db");
+    let mut store = Store::open(&path).unwrap();
+    let config = vec![
+        spec(
+            "https://a.example/",
+            Some("A"),
+            &["News", " Tech ", "News", ""],
+        ),
+        spec("https://b.example/", None, &[]),
+    ];
+    let ids = store.sync_sources(&config).unwrap();
+    // Another connection sees `data_version` change whenever the store commits a write.
+    let watcher = rusqlite::Connection::open(&path).unwrap();
+    let version = || -> i64 {
+        watcher
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = version();
+    assert_eq!(store.sync_sources(&config).unwrap(), ids);
+    assert_eq!(version(), before, "the same config was written again");
+
+    // Each kind of change is still written.
+    let categories = |store: &Store| -> Vec<Vec<String>> {
+        store
+            .sources()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.categories)
+            .collect()
+    };
+    assert_eq!(categories(&store), [vec!["News", "Tech"], vec![]]);
+    let changes = [
+        vec![
+            spec("https://a.example/", Some("A"), &["Tech", "News"]),
+            spec("https://b.example/", None, &[]),
+        ],
+        vec![
+            spec("https://a.example/", Some("A2"), &["Tech", "News"]),
+            spec("https://b.example/", None, &[]),
+        ],
+        vec![
+            spec("https://b.example/", None, &[]),
+            spec("https://a.example/", Some("A2"), &["Tech", "News"]),
+        ],
+        vec![spec("https://b.example/", None, &[])],
+        vec![
+            spec("https://b.example/", None, &[]),
+            spec("https://a.example/", Some("A2"), &["Tech", "News"]),
+        ],
+    ];
+    for config in &changes {
+        let before = version();
+        store.sync_sources(config).unwrap();
+        assert_ne!(version(), before, "not written: {config:?}");
+        let names: Vec<_> = store
+            .sources()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        let wanted: Vec<_> = config
+            .iter()
+            .map(|s| s.name.clone().unwrap_or_else(|| s.url.clone()))
+            .collect();
+        assert_eq!(names, wanted);
+        let before = version();
+        store.sync_sources(config).unwrap();
+        assert_eq!(version(), before, "written twice: {config:?}");
+    }
+    assert_eq!(categories(&store), [vec![], vec!["Tech", "News"]]);
+}
+
 fn popular(guid: &str, day: u32, views: i64, score: i64) -> ArticleDraft {
     ArticleDraft {
         views: Some(views),

@@ -118,16 +118,15 @@ async fn refresh_command(
     let all = sources::configured_sources(config);
     let mut store = open_store(paths)?;
     let ids = sources::sync(&mut store, &all)?;
-    let shown: Vec<String> = store
+    let mut names: std::collections::HashMap<_, _> = store
         .sources()?
         .into_iter()
         .map(|row| (row.id, row.name))
-        .fold(vec![String::new(); ids.len()], |mut names, (id, name)| {
-            if let Some(i) = ids.iter().position(|x| *x == id) {
-                names[i] = name;
-            }
-            names
-        });
+        .collect();
+    let shown: Vec<String> = ids
+        .iter()
+        .map(|id| names.remove(id).unwrap_or_default())
+        .collect();
     let chosen = sources::select(&all, &shown, source, category);
     if chosen.is_empty() {
         let what = match (source, category) {

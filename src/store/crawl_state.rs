@@ -202,11 +202,31 @@ impl Store {
         &mut self,
         rules: &[(SourceId, Option<String>)],
     ) -> Result<(), StoreError> {
+        self.conn
+            .execute(CREATE_RULES, [])
+            .ctx("creating the source rules table")?;
+        let stored: HashMap<i64, String> = {
+            let mut query = self
+                .conn
+                .prepare_cached("SELECT source_id, rules FROM crawl_sources")
+                .ctx("preparing the rules query")?;
+            let rows = query
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .ctx("reading source rules")?;
+            rows.collect::<Result<_, _>>().ctx("reading source rules")?
+        };
+        let changed: Vec<_> = rules
+            .iter()
+            .filter(|(source, rules)| stored.get(&source.0) != rules.as_ref())
+            .collect();
+        if changed.is_empty() {
+            return Ok(());
+        }
         let tx = self
             .conn
             .unchecked_transaction()
             .ctx("starting the source rules update")?;
-        for (source, rules) in rules {
+        for (source, rules) in changed {
             self.set_source_rules(*source, rules.as_deref())?;
         }
         tx.commit().ctx("committing the source rules")

@@ -18,6 +18,11 @@ impl Store {
     /// in the list are kept (with their articles) but marked inactive, which hides them from
     /// lists and counts. Returns ids in input order.
     pub fn sync_sources(&mut self, specs: &[SourceSpec]) -> Result<Vec<SourceId>, StoreError> {
+        // Every command syncs; when the config did not change, it reads and writes nothing (a
+        // write would rewrite every source's row and make the command sync the disk on exit).
+        if let Some(ids) = self.stored_as_given(specs)? {
+            return Ok(ids);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -68,6 +73,90 @@ impl Store {
         }
         tx.commit().ctx("committing the source sync")?;
         Ok(ids)
+    }
+
+    /// The ids of `specs` when the store holds exactly them: each active, at its position, with
+    /// its name, kind and categories, and no other source active.
+    fn stored_as_given(&self, specs: &[SourceSpec]) -> Result<Option<Vec<SourceId>>, StoreError> {
+        struct Stored {
+            id: i64,
+            name: Option<String>,
+            kind: String,
+            position: i64,
+            active: bool,
+        }
+        let mut query = self
+            .conn
+            .prepare_cached("SELECT url, id, name, kind, position, active FROM sources")
+            .ctx("preparing the source comparison")?;
+        let mut stored = HashMap::new();
+        let mut active = 0;
+        let rows = query
+            .query_map([], |r| {
+                let url: String = r.get(0)?;
+                Ok((
+                    url,
+                    Stored {
+                        id: r.get(1)?,
+                        name: r.get(2)?,
+                        kind: r.get(3)?,
+                        position: r.get(4)?,
+                        active: r.get(5)?,
+                    },
+                ))
+            })
+            .ctx("reading sources")?;
+        for row in rows {
+            let (url, row) = row.ctx("reading sources")?;
+            active += usize::from(row.active);
+            stored.insert(url, row);
+        }
+        if active != specs.len() {
+            return Ok(None);
+        }
+        let mut categories: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut query = self
+            .conn
+            .prepare_cached(
+                "SELECT source_id, category FROM source_categories ORDER BY source_id, position",
+            )
+            .ctx("preparing the category comparison")?;
+        let rows = query
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .ctx("reading source categories")?;
+        for row in rows {
+            let (id, category) = row.ctx("reading source categories")?;
+            categories.entry(id).or_default().push(category);
+        }
+        let mut ids = Vec::with_capacity(specs.len());
+        for (position, spec) in specs.iter().enumerate() {
+            let Some(row) = stored.get(&spec.url) else {
+                return Ok(None);
+            };
+            let name = spec
+                .name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty());
+            let mut wanted: Vec<&str> = Vec::with_capacity(spec.categories.len());
+            for category in spec.categories.iter().map(|c| c.trim()) {
+                if !category.is_empty() && !wanted.contains(&category) {
+                    wanted.push(category);
+                }
+            }
+            let have = categories.get(&row.id).map_or(&[][..], Vec::as_slice);
+            let same = row.active
+                && row.position == position as i64
+                && row.name.as_deref() == name
+                && row.kind == spec.kind.as_str()
+                && have.len() == wanted.len()
+                && have.iter().zip(&wanted).all(|(a, b)| a == b);
+            if !same {
+                return Ok(None);
+            }
+            ids.push(SourceId(row.id));
+        }
+        Ok(Some(ids))
     }
 
     /// The validators stored by the last successful fetch.
