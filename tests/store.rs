@@ -23,6 +23,10 @@ fn spec(url: &str, name: Option<&str>, categories: &[&str]) -> SourceSpec {
     }
 }
 
+fn source_names(store: &Store) -> Vec<String> {
+    store.sources().unwrap().into_iter().map(|s| s.name).collect()
+}
+
 fn draft(guid: &str, title: &str, day: u32) -> ArticleDraft {
     ArticleDraft {
         id: Some(guid.to_owned()),
@@ -247,12 +251,7 @@ fn fewer_items_and_errors_delete_nothing() {
 fn source_names_and_inactive_sources() {
     let (_dir, mut store) = temp_store();
     let (tech, campus) = two_sources(&mut store);
-    let names: Vec<_> = store
-        .sources()
-        .unwrap()
-        .into_iter()
-        .map(|s| s.name)
-        .collect();
+    let names = source_names(&store);
     assert_eq!(names, ["Tech News", "https://campus.example/feed"]);
     store
         .record_fetched(campus, &Validators::default(), Some("Campus Daily"), t(1))
@@ -283,12 +282,7 @@ fn source_names_and_inactive_sources() {
         .unwrap();
     assert_eq!(ids, [campus, tech]);
     assert_eq!(store.counts().unwrap().articles, 2);
-    let names: Vec<_> = store
-        .sources()
-        .unwrap()
-        .into_iter()
-        .map(|s| s.name)
-        .collect();
+    let names = source_names(&store);
     assert_eq!(names, ["Campus", "https://tech.example/feed"]);
 }
 
@@ -350,12 +344,7 @@ fn an_unchanged_config_is_synced_without_a_write() {
         let before = version();
         store.sync_sources(config).unwrap();
         assert_ne!(version(), before, "not written: {config:?}");
-        let names: Vec<_> = store
-            .sources()
-            .unwrap()
-            .into_iter()
-            .map(|s| s.name)
-            .collect();
+        let names = source_names(&store);
         let wanted: Vec<_> = config
             .iter()
             .map(|s| s.name.clone().unwrap_or_else(|| s.url.clone()))
