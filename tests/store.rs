@@ -24,7 +24,12 @@ fn spec(url: &str, name: Option<&str>, categories: &[&str]) -> SourceSpec {
 }
 
 fn source_names(store: &Store) -> Vec<String> {
-    store.sources().unwrap().into_iter().map(|s| s.name).collect()
+    store
+        .sources()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect()
 }
 
 fn draft(guid: &str, title: &str, day: u32) -> ArticleDraft {
