@@ -292,8 +292,9 @@ fn assert_cooked(settings: &str) {
 
 #[test]
 fn start_shows_categories_with_counts() {
-    let reader = Reader::demo(120, 40);
-    let screen = reader.screen();
+    let reader = Reader::start(&["--demo"], 120, 40);
+    // The screen the wait saw: a later one can be caught halfway through a redraw.
+    let screen = reader.wait_refreshed();
     assert!(screen.contains("┌ Categories"), "{screen}");
     assert!(screen.contains("Articles · All"), "{screen}");
     for name in ["All", "Unread", "Starred", "Campus", "Tech"] {
