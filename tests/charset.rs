@@ -87,7 +87,8 @@ fn html_meta_charset_is_read() {
     let page = format!(
         "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=big5\"></head><body>{TRADITIONAL}</body></html>"
     );
-    let decoded = decode(&encode(BIG5, &page), None);
+    let bytes = encode(BIG5, &page);
+    let decoded = decode(&bytes, None);
     assert_eq!(decoded.encoding, BIG5);
     assert_eq!(decoded.source, CharsetSource::Document);
     assert!(decoded.text.contains(TRADITIONAL));

@@ -3,6 +3,8 @@
 //! Turns the raw bytes of a document into UTF-8 text and never fails: malformed sequences become
 //! U+FFFD. It does not parse the document; it only peeks at its first bytes for a declaration.
 
+use std::borrow::Cow;
+
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, UTF_8};
 use regex::Regex;
@@ -11,11 +13,11 @@ use std::sync::OnceLock;
 /// How many leading bytes are scanned for an XML prolog or HTML `<meta>` charset.
 const PRESCAN_BYTES: usize = 2048;
 
-/// A document decoded to UTF-8.
+/// A document decoded to UTF-8: borrowed from the bytes when they were UTF-8 already.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
+pub struct Decoded<'a> {
     /// The text, BOM removed.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// The encoding the bytes were read with.
     pub encoding: &'static Encoding,
     /// Where that encoding came from.
@@ -45,7 +47,7 @@ pub enum CharsetSource {
 /// detection; a legacy label whose decoding has errors loses to a detected encoding that has
 /// none; and bytes that are valid, non-ASCII UTF-8 are read as UTF-8 whatever a legacy label says
 /// (a server calling UTF-8 "ISO-8859-1" is common, the reverse accident is vanishingly rare).
-pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
+pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded<'a> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let rest = bytes.get(bom_len..).unwrap_or_default();
         return finish(rest, encoding, CharsetSource::Bom);
@@ -94,16 +96,25 @@ fn looks_like_utf16(bytes: &[u8]) -> bool {
     sample.len() >= 4 && sample.iter().filter(|b| **b == 0).count() * 4 >= sample.len()
 }
 
-fn decode_labelled(bytes: &[u8], encoding: &'static Encoding, source: CharsetSource) -> Decoded {
-    let valid_utf8 = std::str::from_utf8(bytes).is_ok();
+fn decode_labelled<'a>(
+    bytes: &'a [u8],
+    encoding: &'static Encoding,
+    source: CharsetSource,
+) -> Decoded<'a> {
+    // Validated once, and then borrowed: most feeds are UTF-8 and need neither a copy nor a
+    // second pass.
+    let utf8 = std::str::from_utf8(bytes).ok();
     if encoding == UTF_8 {
-        if valid_utf8 || mostly_utf8(bytes) {
+        if let Some(text) = utf8 {
+            return borrowed(text, source);
+        }
+        if mostly_utf8(bytes) {
             return finish(bytes, UTF_8, source);
         }
         return finish(bytes, detect(bytes), CharsetSource::Detected);
     }
-    if valid_utf8 && !bytes.is_ascii() && encoding.is_ascii_compatible() {
-        return finish(bytes, UTF_8, CharsetSource::Detected);
+    if let Some(text) = utf8.filter(|_| !bytes.is_ascii() && encoding.is_ascii_compatible()) {
+        return borrowed(text, CharsetSource::Detected);
     }
     let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
     if had_errors {
@@ -112,7 +123,7 @@ fn decode_labelled(bytes: &[u8], encoding: &'static Encoding, source: CharsetSou
             let (guessed, guess_errors) = guess.decode_without_bom_handling(bytes);
             if !guess_errors {
                 return Decoded {
-                    text: guessed.into_owned(),
+                    text: Cow::Owned(guessed.into_owned()),
                     encoding: guess,
                     source: CharsetSource::Detected,
                 };
@@ -120,7 +131,7 @@ fn decode_labelled(bytes: &[u8], encoding: &'static Encoding, source: CharsetSou
         }
     }
     Decoded {
-        text: text.into_owned(),
+        text: Cow::Owned(text.into_owned()),
         encoding,
         source,
     }
@@ -141,11 +152,19 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
     good >= 8 && good >= bad * 2
 }
 
-fn finish(bytes: &[u8], encoding: &'static Encoding, source: CharsetSource) -> Decoded {
+fn finish<'a>(bytes: &'a [u8], encoding: &'static Encoding, source: CharsetSource) -> Decoded<'a> {
     let (text, _) = encoding.decode_without_bom_handling(bytes);
     Decoded {
-        text: text.into_owned(),
+        text,
         encoding,
+        source,
+    }
+}
+
+fn borrowed(text: &str, source: CharsetSource) -> Decoded<'_> {
+    Decoded {
+        text: Cow::Borrowed(text),
+        encoding: UTF_8,
         source,
     }
 }
@@ -260,5 +279,23 @@ mod tests {
         let decoded = decode(b"", None);
         assert_eq!(decoded.text, "");
         assert_eq!(decoded.source, CharsetSource::Default);
+    }
+
+    #[test]
+    fn utf8_documents_are_borrowed_not_copied() {
+        let feed = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss><title>Café 新闻</title></rss>";
+        for content_type in [
+            None,
+            Some("text/xml; charset=utf-8"),
+            Some("text/xml; charset=iso-8859-1"),
+        ] {
+            let decoded = decode(feed.as_bytes(), content_type);
+            assert!(matches!(decoded.text, Cow::Borrowed(_)), "{content_type:?}");
+            assert_eq!(decoded.text, feed);
+        }
+        assert!(matches!(
+            decode(b"plain ascii", None).text,
+            Cow::Borrowed(_)
+        ));
     }
 }

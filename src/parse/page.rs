@@ -95,7 +95,7 @@ pub struct ArticlePage {
 
 /// Decodes page bytes (BOM → header → meta → detection) and parses the HTML.
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
-    charset::decode(bytes, content_type).text
+    charset::decode(bytes, content_type).text.into_owned()
 }
 
 /// Reads a list page. Rows without a usable link are skipped; no rows at all is an error naming
