@@ -214,15 +214,13 @@ impl Store {
                 ),
                 filter.params.clone(),
             ),
-            SortOrder::Views => valued_window(
+            SortOrder::Views | SortOrder::Score => valued_window(
                 &filter,
-                "a.views",
-                descending,
-                count(offset.saturating_add(limit)),
-            ),
-            SortOrder::Score => valued_window(
-                &filter,
-                "a.score",
+                if q.sort == SortOrder::Views {
+                    "a.views"
+                } else {
+                    "a.score"
+                },
                 descending,
                 count(offset.saturating_add(limit)),
             ),

@@ -49,24 +49,21 @@ impl Store {
                 )
                 .ctx("preparing the category insert")?;
             for (position, spec) in specs.iter().enumerate() {
-                let name = spec
-                    .name
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty());
                 let id: i64 = upsert
                     .query_row(
-                        params![spec.url, name, spec.kind.as_str(), position as i64],
+                        params![
+                            spec.url,
+                            stored_name(spec),
+                            spec.kind.as_str(),
+                            position as i64
+                        ],
                         |r| r.get(0),
                     )
                     .ctx("upserting a source")?;
                 clear.execute([id]).ctx("resetting source categories")?;
-                for (index, category) in spec.categories.iter().enumerate() {
-                    let category = category.trim();
-                    if !category.is_empty() {
-                        add.execute(params![id, category, index as i64])
-                            .ctx("adding a source category")?;
-                    }
+                for (index, category) in stored_categories(spec).into_iter().enumerate() {
+                    add.execute(params![id, category, index as i64])
+                        .ctx("adding a source category")?;
                 }
                 ids.push(SourceId(id));
             }
@@ -84,73 +81,47 @@ impl Store {
             kind: String,
             position: i64,
             active: bool,
+            categories: Vec<String>,
         }
         let mut query = self
             .conn
-            .prepare_cached("SELECT url, id, name, kind, position, active FROM sources")
+            .prepare_cached(
+                "SELECT s.url, s.id, s.name, s.kind, s.position, s.active,
+                        (SELECT group_concat(c.category, char(31) ORDER BY c.position)
+                           FROM source_categories c WHERE c.source_id = s.id)
+                   FROM sources s",
+            )
             .ctx("preparing the source comparison")?;
-        let mut stored = HashMap::new();
-        let mut active = 0;
         let rows = query
             .query_map([], |r| {
-                let url: String = r.get(0)?;
                 Ok((
-                    url,
+                    r.get::<_, String>(0)?,
                     Stored {
                         id: r.get(1)?,
                         name: r.get(2)?,
                         kind: r.get(3)?,
                         position: r.get(4)?,
                         active: r.get(5)?,
+                        categories: split_categories(r.get(6)?),
                     },
                 ))
             })
             .ctx("reading sources")?;
-        for row in rows {
-            let (url, row) = row.ctx("reading sources")?;
-            active += usize::from(row.active);
-            stored.insert(url, row);
-        }
-        if active != specs.len() {
+        let stored: HashMap<String, Stored> =
+            rows.collect::<Result<_, _>>().ctx("reading sources")?;
+        if stored.values().filter(|row| row.active).count() != specs.len() {
             return Ok(None);
-        }
-        let mut categories: HashMap<i64, Vec<String>> = HashMap::new();
-        let mut query = self
-            .conn
-            .prepare_cached(
-                "SELECT source_id, category FROM source_categories ORDER BY source_id, position",
-            )
-            .ctx("preparing the category comparison")?;
-        let rows = query
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-            .ctx("reading source categories")?;
-        for row in rows {
-            let (id, category) = row.ctx("reading source categories")?;
-            categories.entry(id).or_default().push(category);
         }
         let mut ids = Vec::with_capacity(specs.len());
         for (position, spec) in specs.iter().enumerate() {
             let Some(row) = stored.get(&spec.url) else {
                 return Ok(None);
             };
-            let name = spec
-                .name
-                .as_deref()
-                .map(str::trim)
-                .filter(|n| !n.is_empty());
-            let mut wanted: Vec<&str> = Vec::with_capacity(spec.categories.len());
-            for category in spec.categories.iter().map(|c| c.trim()) {
-                if !category.is_empty() && !wanted.contains(&category) {
-                    wanted.push(category);
-                }
-            }
-            let have = categories.get(&row.id).map_or(&[][..], Vec::as_slice);
             let same = row.active
                 && row.position == position as i64
-                && row.name.as_deref() == name
+                && row.name.as_deref() == stored_name(spec)
                 && row.kind == spec.kind.as_str()
-                && have.len() == wanted.len()
-                && have.iter().zip(&wanted).all(|(a, b)| a == b);
+                && row.categories == stored_categories(spec);
             if !same {
                 return Ok(None);
             }
@@ -382,6 +353,25 @@ pub(crate) fn counts_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Counts> {
         unread: r.get(1)?,
         starred: r.get(2)?,
     })
+}
+
+/// A source's name as stored: trimmed, and none when blank.
+fn stored_name(spec: &SourceSpec) -> Option<&str> {
+    spec.name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+}
+
+/// A source's categories as stored, in order: trimmed, blanks and repeats left out.
+fn stored_categories(spec: &SourceSpec) -> Vec<&str> {
+    let mut categories: Vec<&str> = Vec::with_capacity(spec.categories.len());
+    for category in spec.categories.iter().map(|c| c.trim()) {
+        if !category.is_empty() && !categories.contains(&category) {
+            categories.push(category);
+        }
+    }
+    categories
 }
 
 fn split_categories(joined: Option<String>) -> Vec<String> {
