@@ -69,7 +69,11 @@ fn fix_prolog(text: &str) -> Cow<'_, str> {
 /// U+FFFE and U+FFFF are not XML characters; after `clean` they are the only ones left that a
 /// `str` can hold, so one search decides whether a copy is needed at all.
 fn strip_noncharacters(text: &str) -> Cow<'_, str> {
-    if text.contains('\u{FFFE}') || text.contains('\u{FFFF}') {
+    // Both are EF BF BE/BF in UTF-8: one search for their first two bytes.
+    let bytes = text.as_bytes();
+    let found = memchr::memmem::find_iter(bytes, b"\xEF\xBF")
+        .any(|at| matches!(bytes.get(at + 2), Some(0xBE | 0xBF)));
+    if found {
         Cow::Owned(text.chars().filter(|c| is_xml_char(*c)).collect())
     } else {
         Cow::Borrowed(text)
@@ -90,6 +94,12 @@ fn fix_markup(text: &str) -> Cow<'_, str> {
         // `&` and `<` are ASCII, so `pos` is a character boundary.
         let pos = at + found;
         let tail = text.get(pos..).unwrap_or_default();
+        // The common cases first, from the bytes: a tag (`<` then a name or `/`) and the five
+        // predefined entities; escaped HTML is mostly these.
+        if let Some(skip) = plain_markup(tail.as_bytes()) {
+            at = pos + skip;
+            continue;
+        }
         if let Some(verbatim) = verbatim_section(tail) {
             if needs_defusing(verbatim) {
                 let mut defused = String::with_capacity(verbatim.len() + 3);
@@ -199,11 +209,25 @@ fn is_xml_declaration(tail: &str) -> bool {
         && (bytes[5].is_ascii_whitespace() || bytes[5] == b'?')
 }
 
+/// How far to skip when `tail` starts with markup that never needs repair: `<` followed by a
+/// name or `/` (a tag), or one of XML's five predefined entities.
+fn plain_markup(tail: &[u8]) -> Option<usize> {
+    match tail {
+        [b'<', next, ..] if next.is_ascii_alphabetic() || *next == b'/' => Some(1),
+        [b'&', b'l' | b'g', b't', b';', ..] => Some(4),
+        [b'&', b'a', b'm', b'p', b';', ..] => Some(5),
+        [b'&', b'q', b'u', b'o', b't', b';', ..] | [b'&', b'a', b'p', b'o', b's', b';', ..] => {
+            Some(6)
+        }
+        _ => None,
+    }
+}
+
 /// A CDATA section or comment at the start of `tail` (to its end, or to the end of the text).
 fn verbatim_section(tail: &str) -> Option<&str> {
     for (open, close) in [("<![CDATA[", "]]>"), ("<!--", "-->")] {
         if let Some(body) = tail.strip_prefix(open) {
-            let len = match body.find(close) {
+            let len = match memchr::memmem::find(body.as_bytes(), close.as_bytes()) {
                 Some(end) => open.len() + end + close.len(),
                 None => tail.len(),
             };
@@ -326,6 +350,24 @@ mod tests {
             fixed,
             "<t>Caf&#xE9; &amp; R&amp;D &#x2026; &lt;b&gt; &amp;bogus; &#233;</t>"
         );
+    }
+
+    #[test]
+    fn near_misses_of_the_predefined_entities_are_still_repaired() {
+        let fixed = repair_xml("<t>&lt &ampx; &quot; &apos; &gt;< b &amp</t>");
+        assert_eq!(
+            fixed,
+            "<t>&amp;lt &amp;ampx; &quot; &apos; &gt;< b &amp;amp</t>"
+        );
+    }
+
+    #[test]
+    fn the_two_noncharacters_are_dropped_and_their_neighbours_kept() {
+        // U+FFFD and U+FFEE share the first two bytes of U+FFFE and U+FFFF.
+        let fixed = repair_xml("<t>a\u{FFFE}b\u{FFFD}c\u{FFFF}d\u{FFEE}</t>");
+        assert_eq!(fixed, "<t>ab\u{FFFD}cd\u{FFEE}</t>");
+        let kept = "<t>\u{FFFD}\u{FFEE}</t>";
+        assert!(matches!(repair_xml(kept), Cow::Borrowed(text) if text == kept));
     }
 
     #[test]

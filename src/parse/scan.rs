@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use quick_xml::escape::{resolve_html5_entity, resolve_xml_entity};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
+use std::borrow::Cow;
 use url::Url;
 
 /// Feed-level fields, plain text except `link` (absolute).
@@ -66,8 +67,9 @@ pub(crate) const MAX_ITEMS: usize = 10_000;
 
 struct Frame {
     name: String,
-    /// The qualified name as written (case kept), to close it when the document is cut.
-    tag: String,
+    /// The qualified name as written, to close it when the document is cut; `None` when it is
+    /// `name` (written in lowercase).
+    tag: Option<String>,
     attrs: Vec<(String, String)>,
     text: String,
     /// Byte offset just after the start tag, for inline XHTML content.
@@ -90,6 +92,18 @@ fn core(name: &str) -> Option<&str> {
         None => Some(name),
         Some(("atom" | "atom10" | "rss" | "rdf" | "a", local)) => Some(local),
         Some(_) => None,
+    }
+}
+
+/// A name in lowercase, copied only when it was not written so.
+fn lowercase(name: &str) -> Cow<'_, str> {
+    if name
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        Cow::Owned(name.to_lowercase())
+    } else {
+        Cow::Borrowed(name)
     }
 }
 
@@ -153,21 +167,25 @@ impl Scanner<'_> {
                 Event::Start(start) => self.open(&start, after, false),
                 Event::Empty(start) => self.open(&start, after, true),
                 Event::End(end) => {
-                    let name = String::from_utf8_lossy(end.name().0.as_bytes()).to_lowercase();
+                    let name = lowercase(end.name().0);
                     self.close_named(&name, usize::try_from(before).unwrap_or(0));
                 }
                 Event::Text(text) => self.push_text(&text),
                 Event::CData(cdata) => self.push_text(&cdata),
-                Event::GeneralRef(reference) => {
-                    let resolved = match reference.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c.to_string()),
-                        _ => resolve_xml_entity(&reference)
-                            .or_else(|| resolve_html5_entity(&reference))
-                            .map(str::to_string),
-                    };
-                    let text = resolved.unwrap_or_else(|| format!("&{};", &*reference));
-                    self.push_text(&text);
-                }
+                // Escaped HTML is mostly references (`&lt;p&gt;`): each is pushed without a copy.
+                Event::GeneralRef(reference) => match reference.resolve_char_ref() {
+                    Ok(Some(c)) => self.push_text(c.encode_utf8(&mut [0; 4])),
+                    _ => match resolve_xml_entity(&reference)
+                        .or_else(|| resolve_html5_entity(&reference))
+                    {
+                        Some(resolved) => self.push_text(resolved),
+                        None => {
+                            self.push_text("&");
+                            self.push_text(&reference);
+                            self.push_text(";");
+                        }
+                    },
+                },
                 Event::Eof => break,
                 _ => {}
             }
@@ -176,7 +194,7 @@ impl Scanner<'_> {
                     .stack
                     .iter()
                     .rev()
-                    .map(|f| format!("</{}>", f.tag))
+                    .map(|f| format!("</{}>", f.tag.as_deref().unwrap_or(&f.name)))
                     .collect();
                 self.feed.truncated = Some((after, closers));
                 break;
@@ -198,7 +216,8 @@ impl Scanner<'_> {
     }
 
     fn open(&mut self, start: &BytesStart<'_>, after: usize, empty: bool) {
-        let name = String::from_utf8_lossy(start.name().0.as_bytes()).to_lowercase();
+        let written = start.name().0;
+        let name = lowercase(written).into_owned();
         let attrs: Vec<(String, String)> = start
             .attributes()
             .with_checks(false)
@@ -208,10 +227,7 @@ impl Scanner<'_> {
                     .normalized_value(XmlVersion::Implicit1_0)
                     .map(|v| v.into_owned())
                     .unwrap_or_else(|_| a.value.to_string());
-                (
-                    String::from_utf8_lossy(a.key.0.as_bytes()).to_lowercase(),
-                    value,
-                )
+                (lowercase(a.key.0).into_owned(), value)
             })
             .collect();
         if self.stack.is_empty() && self.feed.root.is_none() {
@@ -237,9 +253,10 @@ impl Scanner<'_> {
             });
             self.item_depth = self.stack.len();
         }
+        let tag = (written != name).then(|| written.to_owned());
         let frame = Frame {
             name,
-            tag: String::from_utf8_lossy(start.name().0.as_bytes()).into_owned(),
+            tag,
             attrs,
             text: String::new(),
             inner_start: after,
@@ -283,35 +300,38 @@ impl Scanner<'_> {
             .is_none_or(|p| !matches!(core(&p.name), Some("channel" | "feed")))
     }
 
-    fn close(&mut self, frame: Frame, inner_end: usize) {
+    fn close(&mut self, mut frame: Frame, inner_end: usize) {
         let depth = self.stack.len();
-        let parent = self
-            .stack
-            .last()
-            .map(|p| p.name.clone())
-            .unwrap_or_default();
         if self.parent_reads_text(depth)
             && let Some(parent) = self.stack.last_mut()
         {
             parent.text.push_str(&frame.text);
         }
-        let in_item = self.item.is_some() && depth > self.item_depth;
-        let base = self.bases.last().cloned();
-        if self.item.is_some() && depth == self.item_depth {
-            if let Some(item) = self.item.take() {
-                self.feed.items.push(item);
+        // Borrowed field by field: the parent's name and the base are read while the item or
+        // the feed is written, for every element closed.
+        let Scanner {
+            source,
+            feed,
+            stack,
+            bases,
+            item,
+            item_depth,
+            ..
+        } = self;
+        let parent = stack.last().map_or("", |p| p.name.as_str());
+        let base = bases.last();
+        if item.is_some() && depth == *item_depth {
+            if let Some(item) = item.take() {
+                feed.items.push(item);
             }
-        } else if in_item {
-            let direct = depth == self.item_depth + 1;
-            let inner = self
-                .source
+        } else if let Some(item) = item.as_mut().filter(|_| depth > *item_depth) {
+            let direct = depth == *item_depth + 1;
+            let inner = source
                 .get(frame.inner_start..inner_end.max(frame.inner_start))
                 .unwrap_or("");
-            if let Some(item) = self.item.as_mut() {
-                item_field(item, &frame, &parent, direct, inner, base.as_ref());
-            }
-        } else if matches!(core(&parent).unwrap_or(""), "channel" | "feed") {
-            feed_field(&mut self.feed, &frame, base.as_ref());
+            item_field(item, &mut frame, parent, direct, inner, base);
+        } else if matches!(core(parent).unwrap_or(""), "channel" | "feed") {
+            feed_field(feed, &frame, base);
         }
         if frame.pushed_base {
             self.bases.pop();
@@ -353,7 +373,7 @@ fn link_href(frame: &Frame) -> Option<String> {
 
 fn item_field(
     item: &mut RawItem,
-    frame: &Frame,
+    frame: &mut Frame,
     parent: &str,
     direct: bool,
     inner: &str,
@@ -440,7 +460,7 @@ fn item_field(
             first(&mut item.content, value);
         }
         (_, "content:encoded" | "xhtml:body") => {
-            first(&mut item.content, frame.text.trim().to_string())
+            first(&mut item.content, trimmed(std::mem::take(&mut frame.text)))
         }
         (_, "itunes:summary" | "itunes:subtitle" | "media:description") => {
             first(&mut item.alt_summary, frame.text.trim().to_string())
@@ -483,7 +503,7 @@ fn text_field(frame: &Frame) -> String {
 }
 
 /// An HTML-bearing field: XHTML inline, escaped HTML, plain text escaped, base64 decoded.
-fn html_field(frame: &Frame, inner: &str, item: &mut RawItem) -> String {
+fn html_field(frame: &mut Frame, inner: &str, item: &mut RawItem) -> String {
     let kind = frame
         .attr("type")
         .unwrap_or("html")
@@ -508,12 +528,21 @@ fn html_field(frame: &Frame, inner: &str, item: &mut RawItem) -> String {
             }
         }
     } else {
-        frame.text.clone()
+        std::mem::take(&mut frame.text)
     };
     if kind == "text" || kind == "text/plain" {
         return escape_html(body.trim());
     }
-    body.trim().to_string()
+    trimmed(body)
+}
+
+/// `text` without its leading and trailing whitespace, in the same allocation.
+fn trimmed(mut text: String) -> String {
+    let end = text.trim_end().len();
+    text.truncate(end);
+    let start = text.len() - text.trim_start().len();
+    text.drain(..start);
+    text
 }
 
 fn push_enclosure(
