@@ -34,6 +34,11 @@ const FRAME: Duration = Duration::from_millis(16);
 /// While a refresh runs the screen is redrawn at least this often (its progress and spinner).
 const REFRESH_FRAME: Duration = Duration::from_millis(33);
 
+/// While a refresh runs, frames no key asked for come at most this often (40 a second): progress
+/// needs no more, and each frame takes processor time from the refresh (and from the terminal,
+/// which decodes it).
+const REFRESH_FRAME_MIN: Duration = Duration::from_millis(25);
+
 /// While a refresh runs, lists it changed are reloaded at most every this many frames (~4 a
 /// second), whatever the number of sources finishing meanwhile.
 const RELOAD_EVERY_FRAMES: u32 = 8;
@@ -159,13 +164,13 @@ async fn event_loop(
     let mut last_draw = Instant::now();
     // When the oldest input not yet on screen arrived, and when the first key not yet on screen
     // was read. While a refresh floods the inbox with progress, only keys are drawn at once and
-    // the rest at most every FRAME; otherwise every batch is drawn when it is done.
+    // the rest at most every REFRESH_FRAME_MIN; otherwise every batch is drawn when it is done.
     let mut waiting: Option<Instant> = None;
     let mut key_waiting: Option<Instant> = None;
     let mut terminal_open = true;
     loop {
         let throttled = state.status.refreshing() && key_waiting.is_none();
-        if dirty && (!throttled || last_draw.elapsed() >= FRAME) {
+        if dirty && (!throttled || last_draw.elapsed() >= REFRESH_FRAME_MIN) {
             let now = chrono::Local::now().fixed_offset();
             let started = Instant::now();
             tui.terminal
@@ -188,7 +193,7 @@ async fn event_loop(
         if state.quitting {
             return Ok(());
         }
-        let redraw_at = (dirty && throttled).then(|| last_draw + FRAME);
+        let redraw_at = (dirty && throttled).then(|| last_draw + REFRESH_FRAME_MIN);
         let first = tokio::select! {
             biased;
             key = inboxes.keys.recv(), if terminal_open => match key {
