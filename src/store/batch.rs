@@ -29,8 +29,7 @@ impl Store {
         updates: &[FeedUpdate],
         now: DateTime<Utc>,
     ) -> Result<Vec<Result<UpsertCounts, StoreError>>, StoreError> {
-        let incoming = updates.iter().map(|u| u.articles.len()).sum();
-        self.size_cache_for_writes(incoming)?;
+        self.size_cache_for_writes()?;
         let now = to_micros(now);
         let prepared: Vec<_> = updates.iter().map(|u| prepare(&u.articles)).collect();
         if let Some(results) = self.store_all_or_nothing(updates, &prepared, now)? {
@@ -121,39 +120,25 @@ fn store_one(
     Ok(counts)
 }
 
-/// The page cache for batch writes, in KiB, within these bounds. Every article written touches
-/// a page of each article index, at places all over them; when the indexes do not stay in the
-/// cache, the pages of the articles written meanwhile push them out, and each is read back and
-/// written out again within one transaction. In a store of big articles their pages are a
-/// thirty-second of the database; in a store of small ones they are counted by article.
+/// The page cache for batch writes, in KiB: a thirty-second of the database, within these bounds.
+/// Every batch touches index pages all over a big store; with too small a cache they are read
+/// back and written out again within one transaction.
 const WRITE_CACHE_MIN_KIB: i64 = 2_000;
 const WRITE_CACHE_MAX_KIB: i64 = 64_000;
 
-/// Cache bytes per article stored or being stored: the article indexes and the search queue take
-/// about 115 bytes per article (SQLite's dbstat after a 5,000-feed refresh of 100,080 articles),
-/// and room for as much again keeps them from being pushed out.
-const WRITE_CACHE_BYTES_PER_ARTICLE: i64 = 256;
-
 impl Store {
-    fn size_cache_for_writes(&self, incoming: usize) -> Result<(), StoreError> {
-        let (bytes, articles): (i64, i64) = self
+    fn size_cache_for_writes(&self) -> Result<(), StoreError> {
+        let bytes: i64 = self
             .conn
             .query_row(
-                "SELECT (SELECT page_count * page_size FROM pragma_page_count, pragma_page_size),
-                        (SELECT COALESCE(MAX(id), 0) FROM articles)",
+                "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| r.get(0),
             )
             .ctx("reading the database size")?;
-        let articles = articles.saturating_add(i64::try_from(incoming).unwrap_or(i64::MAX));
-        let for_indexes = articles.saturating_mul(WRITE_CACHE_BYTES_PER_ARTICLE);
-        let kib = (bytes / 32).max(for_indexes) / 1024;
+        let kib = (bytes / 1024 / 32).clamp(WRITE_CACHE_MIN_KIB, WRITE_CACHE_MAX_KIB);
         self.conn
-            .pragma_update(
-                None,
-                "cache_size",
-                -kib.clamp(WRITE_CACHE_MIN_KIB, WRITE_CACHE_MAX_KIB),
-            )
+            .pragma_update(None, "cache_size", -kib)
             .ctx("sizing the page cache")
     }
 }
@@ -190,36 +175,6 @@ mod tests {
         assert!(again.iter().all(|r| r.as_ref().unwrap().unchanged == 1));
         let counts = store.counts().unwrap();
         assert_eq!((counts.articles, counts.unread), (2, 2));
-    }
-
-    fn cache_kib(store: &Store) -> i64 {
-        let size: i64 = store
-            .conn
-            .query_row("PRAGMA cache_size", [], |r| r.get(0))
-            .unwrap();
-        -size
-    }
-
-    #[test]
-    fn the_write_cache_grows_with_the_articles_and_stays_small_for_few() {
-        let (mut store, id) = with_one_source(Store::open_in_memory().unwrap());
-        let few = [update(id, "a", "\"1\"")];
-        store.store_feeds(&few, Utc::now()).unwrap();
-        assert_eq!(cache_kib(&store), WRITE_CACHE_MIN_KIB);
-        // 30,000 articles in one batch: their index pages (7.5 MB at 256 bytes each) stay cached.
-        let many = FeedUpdate {
-            articles: (0..30_000)
-                .map(|i| ArticleDraft {
-                    id: Some(format!("many-{i}")),
-                    title: format!("Title {i}"),
-                    ..ArticleDraft::default()
-                })
-                .collect(),
-            ..update(id, "many", "\"2\"")
-        };
-        store.store_feeds(&[many], Utc::now()).unwrap();
-        assert_eq!(cache_kib(&store), (1 + 30_000) * 256 / 1024);
-        assert!(cache_kib(&store) <= WRITE_CACHE_MAX_KIB);
     }
 
     #[test]
