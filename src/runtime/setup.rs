@@ -116,11 +116,13 @@ pub fn start(paths: &Paths, demo: bool) -> Result<(), String> {
         refresh_every: config.refresh.every,
         idle_hint,
     };
-    // Parsing, the store's writes and checkpoints run below the threads that read keys, draw and
-    // load lists (see niceness.rs).
+    // Fetching, parsing, the store's writes and checkpoints run below the threads that read
+    // keys, draw and load lists (see niceness.rs): the runtime's workers carry the refresh's HTTP
+    // (the loop itself runs on this thread, in `block_on`).
     crate::niceness::enable();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .on_thread_start(crate::niceness::lower_current_thread)
         .build()
         .map_err(|err| format!("cannot start the async runtime: {err}"))?;
     let result = runtime.block_on(async move {
