@@ -94,10 +94,9 @@ fn fix_markup(text: &str) -> Cow<'_, str> {
         // `&` and `<` are ASCII, so `pos` is a character boundary.
         let pos = at + found;
         let tail = text.get(pos..).unwrap_or_default();
-        // The common cases first, from the bytes: a tag (`<` then a name or `/`) and the five
-        // predefined entities; escaped HTML is mostly these.
-        if let Some(skip) = plain_markup(tail.as_bytes()) {
-            at = pos + skip;
+        // The commonest case first, from the bytes: a tag (`<` then a name or `/`).
+        if is_tag_start(tail.as_bytes()) {
+            at = pos + 1;
             continue;
         }
         if let Some(verbatim) = verbatim_section(tail) {
@@ -209,18 +208,10 @@ fn is_xml_declaration(tail: &str) -> bool {
         && (bytes[5].is_ascii_whitespace() || bytes[5] == b'?')
 }
 
-/// How far to skip when `tail` starts with markup that never needs repair: `<` followed by a
-/// name or `/` (a tag), or one of XML's five predefined entities.
-fn plain_markup(tail: &[u8]) -> Option<usize> {
-    match tail {
-        [b'<', next, ..] if next.is_ascii_alphabetic() || *next == b'/' => Some(1),
-        [b'&', b'l' | b'g', b't', b';', ..] => Some(4),
-        [b'&', b'a', b'm', b'p', b';', ..] => Some(5),
-        [b'&', b'q', b'u', b'o', b't', b';', ..] | [b'&', b'a', b'p', b'o', b's', b';', ..] => {
-            Some(6)
-        }
-        _ => None,
-    }
+/// Whether `tail` starts with a start or end tag (`<` then a name or `/`), which never needs
+/// repair.
+fn is_tag_start(tail: &[u8]) -> bool {
+    matches!(tail, [b'<', next, ..] if next.is_ascii_alphabetic() || *next == b'/')
 }
 
 /// A CDATA section or comment at the start of `tail` (to its end, or to the end of the text).
@@ -247,7 +238,8 @@ fn fix_ampersand(tail: &str) -> (Option<String>, usize) {
     let name = after.get(..name_len).unwrap_or_default();
     let terminated = after.get(name_len..).is_some_and(|r| r.starts_with(';'));
     if terminated && matches!(name, "lt" | "gt" | "amp" | "apos" | "quot") {
-        return (None, 1);
+        // The whole reference is skipped: escaped HTML is mostly these.
+        return (None, name_len + 2);
     }
     if terminated && let Some((value, used)) = entity_at(tail) {
         if name.starts_with('#') && value.chars().all(is_xml_char) {
