@@ -15,7 +15,7 @@
 //! not move when a change to the parser is meant to change only its speed.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -50,7 +50,7 @@ struct Document {
     bytes: Vec<u8>,
 }
 
-fn read_corpus(dir: &PathBuf) -> Result<Vec<Document>> {
+fn read_corpus(dir: &Path) -> Result<Vec<Document>> {
     let mut documents = Vec::new();
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let path = entry?.path();

@@ -27,8 +27,7 @@ use crate::refresh::RefreshContext;
 pub use setup::{Targets, start};
 pub use terminal::restore as restore_terminal;
 
-/// How long one batch of inputs may take before the screen is drawn, and the shortest time
-/// between two frames that no key asked for (at most ~60 a second).
+/// How long one batch of inputs may take before the screen is drawn.
 const FRAME: Duration = Duration::from_millis(16);
 
 /// While a refresh runs the screen is redrawn at least this often (its progress and spinner).

@@ -34,12 +34,20 @@ impl Filter {
     }
 }
 
+/// The column a sort orders by before the date: none for the date sort.
+fn value_column(sort: SortOrder) -> Option<&'static str> {
+    match sort {
+        SortOrder::Date => None,
+        SortOrder::Views => Some("a.views"),
+        SortOrder::Score => Some("a.score"),
+    }
+}
+
 fn order_by(sort: SortOrder, descending: bool) -> String {
     let d = if descending { "DESC" } else { "ASC" };
-    match sort {
-        SortOrder::Date => format!("a.sort_date {d}, a.id {d}"),
-        SortOrder::Views => format!("a.views {d}, a.sort_date {d}, a.id {d}"),
-        SortOrder::Score => format!("a.score {d}, a.sort_date {d}, a.id {d}"),
+    match value_column(sort) {
+        None => format!("a.sort_date {d}, a.id {d}"),
+        Some(column) => format!("{column} {d}, a.sort_date {d}, a.id {d}"),
     }
 }
 
@@ -205,8 +213,8 @@ impl Store {
         let filter = self.filter(q)?;
         let order = order_by(q.sort, descending);
         let count = |n: usize| Value::Integer(i64::try_from(n).unwrap_or(i64::MAX));
-        let (window, mut params) = match q.sort {
-            SortOrder::Date => (
+        let (window, mut params) = match value_column(q.sort) {
+            None => (
                 format!(
                     "SELECT a.id FROM {table} WHERE {where_} ORDER BY {order} LIMIT ? OFFSET ?",
                     table = filter.table,
@@ -214,13 +222,9 @@ impl Store {
                 ),
                 filter.params.clone(),
             ),
-            SortOrder::Views | SortOrder::Score => valued_window(
+            Some(column) => valued_window(
                 &filter,
-                if q.sort == SortOrder::Views {
-                    "a.views"
-                } else {
-                    "a.score"
-                },
+                column,
                 descending,
                 count(offset.saturating_add(limit)),
             ),
