@@ -113,9 +113,11 @@ fn fix_markup(text: &str) -> Cow<'_, str> {
             // it said or however malformed; a later one is not XML and goes. feed-rs switches
             // decoders on a declared encoding, and quick-xml panics if that comes too late.
             let end = tail.find("?>").map_or(text.len(), |end| pos + end + 2);
-            let declaration = if pos == 0 { UTF8_DECLARATION } else { "" };
-            if text.get(pos..end) != Some(declaration) {
-                edit.replace(pos, end, declaration);
+            let found = text.get(pos..end).unwrap_or_default();
+            if pos > 0 {
+                edit.replace(pos, end, "");
+            } else if !is_plain_utf8_declaration(found) {
+                edit.replace(pos, end, UTF8_DECLARATION);
             }
             at = end;
             continue;
@@ -198,6 +200,25 @@ fn push_defused(out: &mut String, verbatim: &str) {
         rest = tail.get(2..).unwrap_or_default();
     }
     out.push_str(rest);
+}
+
+/// Whether `declaration` is [`UTF8_DECLARATION`] but for the case of `UTF-8` and the kind of
+/// quotes (`encoding='utf-8'`, as many feeds write it), so that it stays and the document is
+/// not copied for it.
+fn is_plain_utf8_declaration(declaration: &str) -> bool {
+    let quotes_agree = !(declaration.contains('\'') && declaration.contains('"'));
+    let Some(at) = UTF8_DECLARATION.find("UTF-8") else {
+        return false;
+    };
+    let end = at + "UTF-8".len();
+    let double_quoted = declaration.replace('\'', "\"");
+    quotes_agree
+        && double_quoted.len() == UTF8_DECLARATION.len()
+        && double_quoted.get(..at) == UTF8_DECLARATION.get(..at)
+        && double_quoted.get(end..) == UTF8_DECLARATION.get(end..)
+        && double_quoted
+            .get(at..end)
+            .is_some_and(|name| name.eq_ignore_ascii_case("UTF-8"))
 }
 
 /// `<?xml` followed by whitespace or `?>`, in any case: an XML declaration.
@@ -369,6 +390,33 @@ mod tests {
                     </description><content:encoded><![CDATA[<p>a & b</p>]]></content:encoded>\
                     </item></channel></rss>";
         assert!(matches!(repair_xml(feed), Cow::Borrowed(text) if text == feed));
+    }
+
+    #[test]
+    fn a_plain_utf8_declaration_in_other_quotes_or_case_is_not_copied() {
+        for declaration in [
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
+            "<?xml version='1.0' encoding='UTF-8'?>",
+        ] {
+            let feed = format!("{declaration}<rss version=\"2.0\"><channel/></rss>");
+            assert!(
+                matches!(repair_xml(&feed), Cow::Borrowed(_)),
+                "{declaration}"
+            );
+        }
+        // Anything else still becomes the plain declaration.
+        for declaration in [
+            "<?xml version='1.0\" encoding=\"utf-8\"?>",
+            "<?XML version=\"1.0\" encoding=\"UTF-8\"?>",
+            "<?xml version=\"1.0\" encoding=\"utf-16\"?>",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>",
+        ] {
+            let feed = format!("{declaration}<t/>");
+            assert_eq!(
+                repair_xml(&feed),
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><t/>"
+            );
+        }
     }
 
     #[test]
