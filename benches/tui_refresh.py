@@ -9,7 +9,9 @@ while a key is pressed every --key-interval-ms. Measures:
   second while the refresh runs, the longest gap between two frames, draw times;
 - keys: `j`/`k` move between All and Unread; the time from writing the key to the pty until the
   screen (emulated with pyte) shows the other list ("Articles · Unread"/"Articles · All"), and
-  the reader's own input-to-frame time for the same keys.
+  the reader's own input-to-frame time for the same keys;
+- the reader's CPU time (user + sys) and peak RSS over the whole session, start to quit, and
+  its CPU time by thread from start to the summary (/proc/PID/task).
 
     pip install pyte
     python3 benches/tui_refresh.py --bin target/release/tidings \
@@ -93,6 +95,22 @@ def summary_row(name, values, unit="ms"):
     return (f"| {name} | {len(values)} | {statistics.median(values):.1f} {unit} | "
             f"{percentile(values, 0.9):.1f} {unit} | {percentile(values, 0.99):.1f} {unit} | "
             f"{max(values):.1f} {unit} |")
+
+
+def thread_cpu(pid):
+    """CPU seconds (user + sys) of each of the process's threads so far, summed by thread name."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    by_name = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        by_name[name] = by_name.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return by_name
 
 
 class Terminal:
@@ -352,9 +370,10 @@ def main():
                 want_unread = not want_unread
                 next_key = sent + args.key_interval_ms / 1000
             time.sleep(0.002)
+        threads = thread_cpu(term.pid)
         term.send("q")
         term.wait_for(lambda: not term.alive, 5)
-        os.waitpid(term.pid, 0)
+        _, _, usage = os.wait4(term.pid, 0)
         os.waitpid(term.copier, 0)
     finally:
         server.terminate()
@@ -402,6 +421,12 @@ def main():
     print(f"| frames while refreshing | {len(during):,} in {span:.2f} s = "
           f"{len(during) / span:.1f} a second |")
     print(f"| longest gap between two frames | {max(gaps):.1f} ms |" if gaps else "| gaps | – |")
+    print(f"| the reader's CPU, start to quit (user + sys) | "
+          f"{usage.ru_utime + usage.ru_stime:.2f} s |")
+    print(f"| the reader's peak RSS | {usage.ru_maxrss / 1024:.0f} MiB |")
+    busiest = sorted(threads.items(), key=lambda item: -item[1])
+    print("| the reader's CPU by thread, start to summary | "
+          + ", ".join(f"{name} {cpu:.2f} s" for name, cpu in busiest if cpu >= 0.01) + " |")
     print()
     print("| while refreshing | n | median | p90 | p99 | max |")
     print("|---|---|---|---|---|---|")
