@@ -16,7 +16,7 @@ use crate::store::{FeedUpdate, StoreHandle, Validators};
 
 mod writer;
 
-use writer::FeedWriter;
+use writer::{FeedWriter, WriteTicket};
 
 /// Bytes of fetched bodies that may be parsed but not yet stored, per source of a refresh, and
 /// the bounds of that budget. Parsing runs ahead of the writer so that it finds a batch waiting
@@ -170,15 +170,21 @@ pub async fn run(
         pipeline: tokio::sync::Semaphore::new(budget),
         pipeline_budget: budget,
         bodies: BodyBudget::new(BODIES_IN_MEMORY),
-        writer: FeedWriter::spawn(ctx.store.clone()),
+        // Half the budget: parsing goes on into the other half while a batch gathers.
+        writer: FeedWriter::spawn(ctx.store.clone(), budget / 2),
         validators,
         ctx,
     });
-    let mut reports = futures::stream::iter(targets)
-        .map(|target| {
+    // Every source holds a ticket from the start, so the writer knows while more may come.
+    let tickets: Vec<_> = targets
+        .into_iter()
+        .map(|target| (run.writer.ticket(), target))
+        .collect();
+    let mut reports = futures::stream::iter(tickets)
+        .map(|(ticket, target)| {
             let run = Arc::clone(&run);
             async move {
-                let (outcome, title) = refresh_one(&run, &target).await;
+                let (outcome, title) = refresh_one(&run, &target, ticket).await;
                 let name = match title {
                     Some(title) if !target.named && !title.trim().is_empty() => clean_line(&title),
                     _ => target.name,
@@ -213,10 +219,14 @@ struct Run {
     bodies: BodyBudget,
 }
 
-async fn refresh_one(run: &Run, target: &SourceTarget) -> (SourceOutcome, Option<String>) {
+async fn refresh_one(
+    run: &Run,
+    target: &SourceTarget,
+    ticket: WriteTicket,
+) -> (SourceOutcome, Option<String>) {
     let ctx = run.ctx.as_ref();
     let id = target.id;
-    let (outcome, title) = match fetch_and_store(run, target).await {
+    let (outcome, title) = match fetch_and_store(run, target, ticket).await {
         Ok(done) => done,
         Err(message) => (SourceOutcome::Failed(clean_line(&message)), None),
     };
@@ -237,6 +247,7 @@ async fn refresh_one(run: &Run, target: &SourceTarget) -> (SourceOutcome, Option
 async fn fetch_and_store(
     run: &Run,
     target: &SourceTarget,
+    ticket: WriteTicket,
 ) -> Result<(SourceOutcome, Option<String>), String> {
     let ctx = run.ctx.as_ref();
     if target.kind != SourceKind::Feed {
@@ -296,15 +307,13 @@ async fn fetch_and_store(
         body_hash: Some(hash),
     };
     let title = parsed.title.clone();
-    let counts = run
-        .writer
-        .write(FeedUpdate {
-            source: id,
-            articles: parsed.articles,
-            validators,
-            feed_title: parsed.title,
-        })
-        .await?;
+    let update = FeedUpdate {
+        source: id,
+        articles: parsed.articles,
+        validators,
+        feed_title: parsed.title,
+    };
+    let counts = run.writer.write(ticket, update, weight).await?;
     Ok((SourceOutcome::Stored(counts), title))
 }
 

@@ -1,9 +1,14 @@
-//! The refresh's writer: parsed feeds queue here, and whatever queued while the store thread was
-//! busy is written in one transaction (group commit). A cold refresh of many feeds then commits a
-//! few dozen times instead of once per feed, and rewrites each index page far less often.
+//! The refresh's writer: parsed feeds queue here and are written many to a transaction (group
+//! commit). Each commit rewrites every index page its articles touched, so the writer gathers a
+//! batch before writing it, for as long as more feeds are on their way and the batch is small.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use chrono::Utc;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::time::Instant;
 
 use crate::model::UpsertCounts;
 use crate::store::{FeedUpdate, StoreHandle};
@@ -13,65 +18,274 @@ use crate::store::{FeedUpdate, StoreHandle};
 /// 2,000). The reader's list queries have a connection of their own and do not wait for it.
 const BATCH_ARTICLES: usize = 10_000;
 
+/// Longest a batch waits for more feeds once its first feed is queued: how much later than
+/// written at once a feed's articles may reach the lists.
+const GATHER_FOR: Duration = Duration::from_millis(250);
+
 type Reply = oneshot::Sender<Result<UpsertCounts, String>>;
+
+/// One feed in the queue: its update, its weight in the refresh's pipeline budget, the answer.
+struct Queued {
+    update: FeedUpdate,
+    weight: usize,
+    reply: Reply,
+}
+
+/// The sources of the refresh that may still queue a feed.
+struct Expected {
+    sources: AtomicUsize,
+    none_left: Notify,
+}
+
+/// One source's claim to a place in a batch: the writer waits for a feed only while some source
+/// holds one. Writing the feed or dropping the ticket gives it up.
+pub(super) struct WriteTicket {
+    expected: Arc<Expected>,
+}
+
+impl Drop for WriteTicket {
+    fn drop(&mut self) {
+        if self.expected.sources.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.expected.none_left.notify_one();
+        }
+    }
+}
 
 /// Queues feeds for the writer task; the task ends when the last clone is dropped.
 #[derive(Clone)]
 pub(super) struct FeedWriter {
-    queue: mpsc::UnboundedSender<(FeedUpdate, Reply)>,
+    queue: mpsc::UnboundedSender<Queued>,
+    expected: Arc<Expected>,
 }
 
 impl FeedWriter {
-    pub(super) fn spawn(store: StoreHandle) -> FeedWriter {
+    /// Starts the writer. It gathers a batch until the feeds in it weigh `gather_weight` (in the
+    /// refresh's pipeline budget), no source holds a ticket, or `GATHER_FOR` has passed.
+    pub(super) fn spawn(store: StoreHandle, gather_weight: usize) -> FeedWriter {
         let (queue, pending) = mpsc::unbounded_channel();
-        tokio::spawn(write_batches(store, pending));
-        FeedWriter { queue }
+        let expected = Arc::new(Expected {
+            sources: AtomicUsize::new(0),
+            none_left: Notify::new(),
+        });
+        tokio::spawn(write_batches(
+            store,
+            pending,
+            Arc::clone(&expected),
+            gather_weight,
+        ));
+        FeedWriter { queue, expected }
+    }
+
+    /// A ticket for one source that may write a feed.
+    pub(super) fn ticket(&self) -> WriteTicket {
+        self.expected.sources.fetch_add(1, Ordering::AcqRel);
+        WriteTicket {
+            expected: Arc::clone(&self.expected),
+        }
     }
 
     /// Stores one feed's update and returns its counts, or a one-line error.
-    pub(super) async fn write(&self, update: FeedUpdate) -> Result<UpsertCounts, String> {
+    pub(super) async fn write(
+        &self,
+        ticket: WriteTicket,
+        update: FeedUpdate,
+        weight: usize,
+    ) -> Result<UpsertCounts, String> {
         let (reply, answer) = oneshot::channel();
         self.queue
-            .send((update, reply))
+            .send(Queued {
+                update,
+                weight,
+                reply,
+            })
             .map_err(|_| "cannot store: the writer has stopped".to_string())?;
+        // Queued first: the writer stops waiting for more only once this feed is in the queue.
+        drop(ticket);
         answer
             .await
             .map_err(|_| "cannot store: the writer has stopped".to_string())?
     }
 }
 
-async fn write_batches(
-    store: StoreHandle,
-    mut pending: mpsc::UnboundedReceiver<(FeedUpdate, Reply)>,
-) {
-    while let Some(first) = pending.recv().await {
-        let mut articles = first.0.articles.len();
-        let mut batch = vec![first];
-        while articles < BATCH_ARTICLES {
+/// A batch being gathered.
+#[derive(Default)]
+struct Batch {
+    feeds: Vec<Queued>,
+    articles: usize,
+    weight: usize,
+}
+
+impl Batch {
+    fn add(&mut self, feed: Queued) {
+        self.articles += feed.update.articles.len();
+        self.weight += feed.weight;
+        self.feeds.push(feed);
+    }
+
+    fn full(&self) -> bool {
+        self.articles >= BATCH_ARTICLES
+    }
+
+    /// Adds what is queued already, up to a full batch.
+    fn take_queued(&mut self, pending: &mut mpsc::UnboundedReceiver<Queued>) {
+        while !self.full() {
             match pending.try_recv() {
-                Ok(next) => {
-                    articles += next.0.articles.len();
-                    batch.push(next);
-                }
+                Ok(next) => self.add(next),
                 Err(_) => break,
             }
         }
-        let (updates, replies): (Vec<FeedUpdate>, Vec<Reply>) = batch.into_iter().unzip();
-        let written = store
-            .call(move |store| store.store_feeds(&updates, Utc::now()))
-            .await
-            .and_then(|result| result);
-        match written {
-            Ok(results) => {
-                for (reply, result) in replies.into_iter().zip(results) {
-                    let _ = reply.send(result.map_err(|err| format!("cannot store: {err}")));
-                }
-            }
-            Err(err) => {
-                for reply in replies {
-                    let _ = reply.send(Err(format!("cannot store: {err}")));
-                }
+    }
+}
+
+async fn write_batches(
+    store: StoreHandle,
+    mut pending: mpsc::UnboundedReceiver<Queued>,
+    expected: Arc<Expected>,
+    gather_weight: usize,
+) {
+    while let Some(first) = pending.recv().await {
+        let mut batch = Batch::default();
+        batch.add(first);
+        gather(&mut batch, &mut pending, &expected, gather_weight).await;
+        write(&store, batch).await;
+    }
+}
+
+/// Adds feeds to `batch` while more may come and it is small, up to `GATHER_FOR` after it began.
+async fn gather(
+    batch: &mut Batch,
+    pending: &mut mpsc::UnboundedReceiver<Queued>,
+    expected: &Expected,
+    gather_weight: usize,
+) {
+    let deadline = Instant::now() + GATHER_FOR;
+    loop {
+        batch.take_queued(pending);
+        let more_coming = expected.sources.load(Ordering::Acquire) > 0;
+        if batch.full() || batch.weight >= gather_weight || !more_coming {
+            return;
+        }
+        tokio::select! {
+            next = pending.recv() => match next {
+                Some(next) => batch.add(next),
+                None => return,
+            },
+            // A stale wake-up only means one more look at the count.
+            () = expected.none_left.notified() => {}
+            () = tokio::time::sleep_until(deadline) => return,
+        }
+    }
+}
+
+async fn write(store: &StoreHandle, batch: Batch) {
+    let (updates, replies): (Vec<FeedUpdate>, Vec<Reply>) = batch
+        .feeds
+        .into_iter()
+        .map(|feed| (feed.update, feed.reply))
+        .unzip();
+    let written = store
+        .call(move |store| store.store_feeds(&updates, Utc::now()))
+        .await
+        .and_then(|result| result);
+    match written {
+        Ok(results) => {
+            for (reply, result) in replies.into_iter().zip(results) {
+                let _ = reply.send(result.map_err(|err| format!("cannot store: {err}")));
             }
         }
+        Err(err) => {
+            for reply in replies {
+                let _ = reply.send(Err(format!("cannot store: {err}")));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ArticleDraft, SourceId};
+    use crate::store::{Store, Validators, with_one_source};
+
+    fn feed(source: SourceId, guid: &str) -> FeedUpdate {
+        FeedUpdate {
+            source,
+            articles: vec![ArticleDraft {
+                id: Some(guid.to_owned()),
+                title: format!("Title {guid}"),
+                ..ArticleDraft::default()
+            }],
+            validators: Validators::default(),
+            feed_title: None,
+        }
+    }
+
+    fn writer(gather_weight: usize) -> (FeedWriter, SourceId) {
+        let (store, id) = with_one_source(Store::open_in_memory().unwrap());
+        (
+            FeedWriter::spawn(StoreHandle::spawn(store), gather_weight),
+            id,
+        )
+    }
+
+    // The clock is paused: it moves only to the next timer when every task waits, so the times
+    // below are exact.
+    #[tokio::test(start_paused = true)]
+    async fn a_batch_waits_for_a_source_still_running_and_no_longer() {
+        let (writer, id) = writer(usize::MAX);
+        let first = writer.ticket();
+        let second = writer.ticket();
+        let began = Instant::now();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            drop(second); // that source failed, or had nothing new
+        });
+        let counts = writer.write(first, feed(id, "a"), 1).await.unwrap();
+        assert_eq!(counts.new, 1);
+        assert_eq!(began.elapsed(), Duration::from_millis(100));
+
+        // The last source of a refresh is written at once.
+        let began = Instant::now();
+        let last = writer.ticket();
+        let counts = writer.write(last, feed(id, "b"), 1).await.unwrap();
+        assert_eq!(counts.new, 1);
+        assert_eq!(began.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_batch_waits_at_most_the_gather_window_for_a_slow_source() {
+        let (writer, id) = writer(usize::MAX);
+        let first = writer.ticket();
+        let _slow = writer.ticket();
+        let began = Instant::now();
+        writer.write(first, feed(id, "a"), 1).await.unwrap();
+        assert_eq!(began.elapsed(), GATHER_FOR);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_batch_of_its_full_weight_is_written_at_once() {
+        let (writer, id) = writer(10);
+        let first = writer.ticket();
+        let _others = writer.ticket();
+        let began = Instant::now();
+        writer.write(first, feed(id, "a"), 10).await.unwrap();
+        assert_eq!(began.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn feeds_of_sources_ending_meanwhile_join_the_batch() {
+        let (writer, id) = writer(usize::MAX);
+        let (first, second) = (writer.ticket(), writer.ticket());
+        let other = writer.clone();
+        let began = Instant::now();
+        let late = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(40)).await;
+            other.write(second, feed(id, "b"), 1).await
+        });
+        writer.write(first, feed(id, "a"), 1).await.unwrap();
+        // Written together, when the second feed came.
+        assert_eq!(began.elapsed(), Duration::from_millis(40));
+        assert_eq!(late.await.unwrap().unwrap().new, 1);
+        assert_eq!(began.elapsed(), Duration::from_millis(40));
     }
 }
