@@ -282,11 +282,18 @@ async fn fetch_and_store(
     } = fetched;
     // Parsed feeds waiting for the writer hold memory: some may wait, the rest wait unparsed.
     let weight = bytes.len().clamp(1, run.pipeline_budget);
-    let _in_pipeline = run
-        .pipeline
-        .acquire_many(u32::try_from(weight).unwrap_or(u32::MAX))
-        .await
-        .map_err(|_| "the parser pool is closed".to_string())?;
+    let permits = u32::try_from(weight).unwrap_or(u32::MAX);
+    let _in_pipeline = match run.pipeline.try_acquire_many(permits) {
+        Ok(permits) => permits,
+        Err(_) => {
+            // The feeds the writer is gathering may be what fills the budget.
+            let _waiting = run.writer.waiting_for_room();
+            run.pipeline
+                .acquire_many(permits)
+                .await
+                .map_err(|_| "the parser pool is closed".to_string())?
+        }
+    };
     // Parsing is CPU-bound: more parses than cores only add threads, malloc arenas and memory.
     let slot = PARSE_SLOTS
         .acquire()

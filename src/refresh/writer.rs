@@ -31,10 +31,22 @@ struct Queued {
     reply: Reply,
 }
 
-/// The sources of the refresh that may still queue a feed.
+/// What the writer looks at while it gathers: the sources of the refresh that may still queue a
+/// feed, and those waiting for room in the pipeline budget (which the feeds in a gathering batch
+/// hold until written).
 struct Expected {
     sources: AtomicUsize,
-    none_left: Notify,
+    waiting_for_room: AtomicUsize,
+    /// Woken when no source is left, or when one starts waiting for room.
+    changed: Notify,
+}
+
+impl Expected {
+    /// Whether the batch should be written now rather than wait for more feeds.
+    fn write_now(&self) -> bool {
+        self.sources.load(Ordering::Acquire) == 0
+            || self.waiting_for_room.load(Ordering::Acquire) > 0
+    }
 }
 
 /// One source's claim to a place in a batch: the writer waits for a feed only while some source
@@ -46,8 +58,23 @@ pub(super) struct WriteTicket {
 impl Drop for WriteTicket {
     fn drop(&mut self) {
         if self.expected.sources.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.expected.none_left.notify_one();
+            self.expected.changed.notify_one();
         }
+    }
+}
+
+/// Held by a source while it waits for room in the pipeline budget: the writer writes what it
+/// has gathered instead of waiting for more, since the feeds it holds may be what stands in the
+/// way (a feed as heavy as the whole budget waits for every other one to be written).
+pub(super) struct WaitingForRoom {
+    expected: Arc<Expected>,
+}
+
+impl Drop for WaitingForRoom {
+    fn drop(&mut self) {
+        self.expected
+            .waiting_for_room
+            .fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -60,12 +87,14 @@ pub(super) struct FeedWriter {
 
 impl FeedWriter {
     /// Starts the writer. It gathers a batch until the feeds in it weigh `gather_weight` (in the
-    /// refresh's pipeline budget), no source holds a ticket, or `GATHER_FOR` has passed.
+    /// refresh's pipeline budget), no source holds a ticket, a source waits for room in the
+    /// budget, or `GATHER_FOR` has passed.
     pub(super) fn spawn(store: StoreHandle, gather_weight: usize) -> FeedWriter {
         let (queue, pending) = mpsc::unbounded_channel();
         let expected = Arc::new(Expected {
             sources: AtomicUsize::new(0),
-            none_left: Notify::new(),
+            waiting_for_room: AtomicUsize::new(0),
+            changed: Notify::new(),
         });
         tokio::spawn(write_batches(
             store,
@@ -80,6 +109,17 @@ impl FeedWriter {
     pub(super) fn ticket(&self) -> WriteTicket {
         self.expected.sources.fetch_add(1, Ordering::AcqRel);
         WriteTicket {
+            expected: Arc::clone(&self.expected),
+        }
+    }
+
+    /// Marks the caller as waiting for room in the pipeline budget until the guard is dropped.
+    pub(super) fn waiting_for_room(&self) -> WaitingForRoom {
+        self.expected
+            .waiting_for_room
+            .fetch_add(1, Ordering::AcqRel);
+        self.expected.changed.notify_one();
+        WaitingForRoom {
             expected: Arc::clone(&self.expected),
         }
     }
@@ -151,7 +191,8 @@ async fn write_batches(
     }
 }
 
-/// Adds feeds to `batch` while more may come and it is small, up to `GATHER_FOR` after it began.
+/// Adds feeds to `batch` while more may come, no source waits for room and the batch is small, up
+/// to `GATHER_FOR` after it began.
 async fn gather(
     batch: &mut Batch,
     pending: &mut mpsc::UnboundedReceiver<Queued>,
@@ -161,8 +202,7 @@ async fn gather(
     let deadline = Instant::now() + GATHER_FOR;
     loop {
         batch.take_queued(pending);
-        let more_coming = expected.sources.load(Ordering::Acquire) > 0;
-        if batch.full() || batch.weight >= gather_weight || !more_coming {
+        if batch.full() || batch.weight >= gather_weight || expected.write_now() {
             return;
         }
         tokio::select! {
@@ -171,7 +211,7 @@ async fn gather(
                 None => return,
             },
             // A stale wake-up only means one more look at the count.
-            () = expected.none_left.notified() => {}
+            () = expected.changed.notified() => {}
             () = tokio::time::sleep_until(deadline) => return,
         }
     }
@@ -287,5 +327,20 @@ mod tests {
         assert_eq!(began.elapsed(), Duration::from_millis(40));
         assert_eq!(late.await.unwrap().unwrap().new, 1);
         assert_eq!(began.elapsed(), Duration::from_millis(40));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_source_waiting_for_room_has_the_batch_written_at_once() {
+        let (writer, id) = writer(usize::MAX);
+        let first = writer.ticket();
+        let _heavy = writer.ticket();
+        let began = Instant::now();
+        let other = writer.clone();
+        let written = tokio::spawn(async move { other.write(first, feed(id, "a"), 1).await });
+        tokio::task::yield_now().await;
+        let waiting = writer.waiting_for_room();
+        assert_eq!(written.await.unwrap().unwrap().new, 1);
+        assert_eq!(began.elapsed(), Duration::ZERO);
+        drop(waiting);
     }
 }
