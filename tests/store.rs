@@ -807,3 +807,42 @@ fn views_and_score_lists_put_rows_without_a_value_last() {
         assert_eq!(got, expected, "{sort:?}");
     }
 }
+
+fn page_size(path: &std::path::Path) -> i64 {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// New databases take 64 KiB pages (the 5,000-feed refresh writes and copies far less with them,
+/// BENCHMARKS.md); a database made with smaller pages keeps them and works as before.
+#[test]
+fn new_databases_get_64_kib_pages_and_older_ones_keep_theirs() {
+    let dir = TempDir::new().unwrap();
+    let new = dir.path().join("new.db");
+    drop(Store::open(&new).unwrap());
+    assert_eq!(page_size(&new), 65_536);
+
+    let old = dir.path().join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&old).unwrap();
+        conn.execute_batch("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;")
+            .unwrap();
+    }
+    let mut store = Store::open(&old).unwrap();
+    let id = store
+        .sync_sources(&[spec("https://old.example/", None, &[])])
+        .unwrap()[0];
+    let drafts = [ArticleDraft {
+        id: Some("kept".into()),
+        title: "Kept".into(),
+        ..ArticleDraft::default()
+    }];
+    assert_eq!(store.upsert_articles(id, &drafts, t(1)).unwrap().new, 1);
+    drop(store);
+    assert_eq!(page_size(&old), 16_384);
+    let store = Store::open(&old).unwrap();
+    let rows = store.list_articles(&query(ArticleView::All)).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].title, "Kept");
+}
