@@ -244,21 +244,8 @@ async fn write(store: &StoreHandle, batch: Batch) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ArticleDraft, SourceId};
-    use crate::store::{Store, Validators, with_one_source};
-
-    fn feed(source: SourceId, guid: &str) -> FeedUpdate {
-        FeedUpdate {
-            source,
-            articles: vec![ArticleDraft {
-                id: Some(guid.to_owned()),
-                title: format!("Title {guid}"),
-                ..ArticleDraft::default()
-            }],
-            validators: Validators::default(),
-            feed_title: None,
-        }
-    }
+    use crate::model::SourceId;
+    use crate::store::{Store, one_article_update as feed, with_one_source};
 
     fn writer(gather_weight: usize) -> (FeedWriter, SourceId) {
         let (store, id) = with_one_source(Store::open_in_memory().unwrap());

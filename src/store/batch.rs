@@ -146,21 +146,16 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::with_one_source;
+    use crate::store::{one_article_update, with_one_source};
 
     fn update(source: SourceId, guid: &str, etag: &str) -> FeedUpdate {
         FeedUpdate {
-            source,
-            articles: vec![ArticleDraft {
-                id: Some(guid.to_owned()),
-                title: format!("Title {guid}"),
-                ..ArticleDraft::default()
-            }],
             validators: Validators {
                 etag: Some(etag.to_owned()),
                 ..Validators::default()
             },
             feed_title: Some("Feed".to_owned()),
+            ..one_article_update(source, guid)
         }
     }
 

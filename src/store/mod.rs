@@ -250,6 +250,21 @@ fn connect(path: &Path, extra: OpenFlags) -> Result<Connection, StoreError> {
     })
 }
 
+/// An update of one article (`guid`, titled "Title {guid}") for `source`, for unit tests.
+#[cfg(test)]
+pub(crate) fn one_article_update(source: SourceId, guid: &str) -> FeedUpdate {
+    FeedUpdate {
+        source,
+        articles: vec![crate::model::ArticleDraft {
+            id: Some(guid.to_owned()),
+            title: format!("Title {guid}"),
+            ..crate::model::ArticleDraft::default()
+        }],
+        validators: Validators::default(),
+        feed_title: None,
+    }
+}
+
 /// A store with one source (`https://example.org/feed`), for unit tests.
 #[cfg(test)]
 pub(crate) fn with_one_source(mut store: Store) -> (Store, crate::model::SourceId) {
