@@ -37,6 +37,12 @@ fn pipeline_budget(sources: usize) -> usize {
         .clamp(PIPELINE_MIN, PIPELINE_MAX)
 }
 
+/// Sources a refresh runs beyond the fetcher's requests in flight, for those past their request.
+/// At 1,000 feeds and the default 32 requests, with 150 ms latency, sources waiting for the
+/// writer held the places and the refresh took 7.6 s instead of 5.0 s. Twice the requests did
+/// as well there, but at 1,000 in flight it raised the 5,000-feed refresh's peak by 50 MiB.
+const PAST_THE_REQUEST: usize = 64;
+
 /// Parses running at once, process-wide: one per core.
 static PARSE_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
     std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(parse_slots()));
@@ -155,7 +161,10 @@ pub async fn run(
     let _ = events.send(RefreshEvent::Started {
         total: targets.len(),
     });
-    let width = ctx.fetcher.config().concurrency.max(1);
+    // The fetcher holds requests to its own limits; up to `PAST_THE_REQUEST` sources that wait
+    // for the parser or the writer (which gathers feeds into batches) do not keep the next source
+    // from starting a request.
+    let width = ctx.fetcher.config().concurrency.max(1) + PAST_THE_REQUEST;
     let validators = ctx
         .store
         .call(|store| store.all_validators())
