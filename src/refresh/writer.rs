@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chrono::Utc;
-use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::sync::{Notify, OwnedSemaphorePermit, mpsc, oneshot};
 use tokio::time::Instant;
 
 use crate::model::UpsertCounts;
@@ -24,10 +24,11 @@ const GATHER_FOR: Duration = Duration::from_millis(250);
 
 type Reply = oneshot::Sender<Result<UpsertCounts, String>>;
 
-/// One feed in the queue: its update, its weight in the refresh's pipeline budget, the answer.
+/// One feed in the queue: its update, its room in the refresh's pipeline budget (given back once
+/// written), the answer.
 struct Queued {
     update: FeedUpdate,
-    weight: usize,
+    room: OwnedSemaphorePermit,
     reply: Reply,
 }
 
@@ -124,26 +125,38 @@ impl FeedWriter {
         }
     }
 
-    /// Stores one feed's update and returns its counts, or a one-line error.
-    pub(super) async fn write(
+    /// Queues one feed's update, holding `room` in the pipeline budget until it is written. The
+    /// caller need not wait for the write in the place it fetched from: the writer may gather
+    /// for a while, and the next source should fetch meanwhile.
+    pub(super) fn queue(
         &self,
         ticket: WriteTicket,
         update: FeedUpdate,
-        weight: usize,
-    ) -> Result<UpsertCounts, String> {
+        room: OwnedSemaphorePermit,
+    ) -> Result<PendingWrite, String> {
         let (reply, answer) = oneshot::channel();
         self.queue
             .send(Queued {
                 update,
-                weight,
+                room,
                 reply,
             })
-            .map_err(|_| "cannot store: the writer has stopped".to_string())?;
+            .map_err(|_| STOPPED.to_string())?;
         // Queued first: the writer stops waiting for more only once this feed is in the queue.
         drop(ticket);
-        answer
-            .await
-            .map_err(|_| "cannot store: the writer has stopped".to_string())?
+        Ok(PendingWrite(answer))
+    }
+}
+
+const STOPPED: &str = "cannot store: the writer has stopped";
+
+/// A queued feed's write.
+pub(super) struct PendingWrite(oneshot::Receiver<Result<UpsertCounts, String>>);
+
+impl PendingWrite {
+    /// The feed's counts once written, or a one-line error.
+    pub(super) async fn written(self) -> Result<UpsertCounts, String> {
+        self.0.await.map_err(|_| STOPPED.to_string())?
     }
 }
 
@@ -158,7 +171,7 @@ struct Batch {
 impl Batch {
     fn add(&mut self, feed: Queued) {
         self.articles += feed.update.articles.len();
-        self.weight += feed.weight;
+        self.weight += feed.room.num_permits();
         self.feeds.push(feed);
     }
 
@@ -218,15 +231,20 @@ async fn gather(
 }
 
 async fn write(store: &StoreHandle, batch: Batch) {
-    let (updates, replies): (Vec<FeedUpdate>, Vec<Reply>) = batch
-        .feeds
-        .into_iter()
-        .map(|feed| (feed.update, feed.reply))
-        .unzip();
+    // The feeds' room in the budget is given back once they are written.
+    let mut updates = Vec::with_capacity(batch.feeds.len());
+    let mut replies = Vec::with_capacity(batch.feeds.len());
+    let mut rooms = Vec::with_capacity(batch.feeds.len());
+    for feed in batch.feeds {
+        updates.push(feed.update);
+        replies.push(feed.reply);
+        rooms.push(feed.room);
+    }
     let written = store
         .call(move |store| store.store_feeds(&updates, Utc::now()))
         .await
         .and_then(|result| result);
+    drop(rooms);
     match written {
         Ok(results) => {
             for (reply, result) in replies.into_iter().zip(results) {
@@ -255,6 +273,18 @@ mod tests {
         )
     }
 
+    /// Queues `update` with `weight` of room in a budget of its own, and waits for the write.
+    async fn write_one(
+        writer: &FeedWriter,
+        ticket: WriteTicket,
+        update: FeedUpdate,
+        weight: u32,
+    ) -> Result<UpsertCounts, String> {
+        let budget = Arc::new(tokio::sync::Semaphore::new(weight as usize));
+        let room = budget.acquire_many_owned(weight).await.unwrap();
+        writer.queue(ticket, update, room)?.written().await
+    }
+
     // The clock is paused: it moves only to the next timer when every task waits, so the times
     // below are exact.
     #[tokio::test(start_paused = true)]
@@ -267,14 +297,14 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(100)).await;
             drop(second); // that source failed, or had nothing new
         });
-        let counts = writer.write(first, feed(id, "a"), 1).await.unwrap();
+        let counts = write_one(&writer, first, feed(id, "a"), 1).await.unwrap();
         assert_eq!(counts.new, 1);
         assert_eq!(began.elapsed(), Duration::from_millis(100));
 
         // The last source of a refresh is written at once.
         let began = Instant::now();
         let last = writer.ticket();
-        let counts = writer.write(last, feed(id, "b"), 1).await.unwrap();
+        let counts = write_one(&writer, last, feed(id, "b"), 1).await.unwrap();
         assert_eq!(counts.new, 1);
         assert_eq!(began.elapsed(), Duration::ZERO);
     }
@@ -285,7 +315,7 @@ mod tests {
         let first = writer.ticket();
         let _slow = writer.ticket();
         let began = Instant::now();
-        writer.write(first, feed(id, "a"), 1).await.unwrap();
+        write_one(&writer, first, feed(id, "a"), 1).await.unwrap();
         assert_eq!(began.elapsed(), GATHER_FOR);
     }
 
@@ -295,7 +325,7 @@ mod tests {
         let first = writer.ticket();
         let _others = writer.ticket();
         let began = Instant::now();
-        writer.write(first, feed(id, "a"), 10).await.unwrap();
+        write_one(&writer, first, feed(id, "a"), 10).await.unwrap();
         assert_eq!(began.elapsed(), Duration::ZERO);
     }
 
@@ -307,9 +337,9 @@ mod tests {
         let began = Instant::now();
         let late = tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(40)).await;
-            other.write(second, feed(id, "b"), 1).await
+            write_one(&other, second, feed(id, "b"), 1).await
         });
-        writer.write(first, feed(id, "a"), 1).await.unwrap();
+        write_one(&writer, first, feed(id, "a"), 1).await.unwrap();
         // Written together, when the second feed came.
         assert_eq!(began.elapsed(), Duration::from_millis(40));
         assert_eq!(late.await.unwrap().unwrap().new, 1);
@@ -323,7 +353,7 @@ mod tests {
         let _heavy = writer.ticket();
         let began = Instant::now();
         let other = writer.clone();
-        let written = tokio::spawn(async move { other.write(first, feed(id, "a"), 1).await });
+        let written = tokio::spawn(async move { write_one(&other, first, feed(id, "a"), 1).await });
         tokio::task::yield_now().await;
         let waiting = writer.waiting_for_room();
         assert_eq!(written.await.unwrap().unwrap().new, 1);
