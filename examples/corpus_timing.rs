@@ -24,6 +24,11 @@ use tidings::model::{ParsedFeed, SourceKind};
 use tidings::store::{FeedUpdate, SourceSpec, Store, Validators};
 use url::Url;
 
+/// The binary's allocator (src/main.rs), so that the timings are the refresh's.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(about = "Time parsing and storing a directory of feed files")]
 struct Args {

@@ -10,7 +10,7 @@ use crate::parse::text::{
 };
 use chrono::{DateTime, Utc};
 use quick_xml::escape::{resolve_html5_entity, resolve_xml_entity};
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 use std::borrow::Cow;
 use url::Url;
@@ -146,18 +146,20 @@ impl Scanner<'_> {
         config.allow_dangling_amp = true;
         let mut errors = 0;
         loop {
-            let before = reader.buffer_position();
+            let before = self.position(&reader);
             let event = match reader.read_event() {
                 Ok(event) => event,
                 Err(_) => {
                     errors += 1;
-                    if errors > 64 || reader.buffer_position() <= before {
+                    if errors > 64 || self.position(&reader) <= before {
                         break;
                     }
                     continue;
                 }
             };
-            let after = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+            let after = self.position(&reader);
+            // After markup, quick-xml would read the text that follows next; it is read here.
+            let markup = !matches!(event, Event::Text(_) | Event::GeneralRef(_) | Event::Eof);
             match event {
                 // Elements deeper than MAX_DEPTH are not tracked (their text still counts), so
                 // a hostile two-million-deep chain costs no memory per level.
@@ -168,24 +170,15 @@ impl Scanner<'_> {
                 Event::Empty(start) => self.open(&start, after, true),
                 Event::End(end) => {
                     let name = lowercase(end.name().0);
-                    self.close_named(&name, usize::try_from(before).unwrap_or(0));
+                    self.close_named(&name, before);
                 }
                 Event::Text(text) => self.push_text(&text),
                 Event::CData(cdata) => self.push_text(&cdata),
-                // Escaped HTML is mostly references (`&lt;p&gt;`): each is pushed without a copy.
-                Event::GeneralRef(reference) => match reference.resolve_char_ref() {
-                    Ok(Some(c)) => self.push_text(c.encode_utf8(&mut [0; 4])),
-                    _ => match resolve_xml_entity(&reference)
-                        .or_else(|| resolve_html5_entity(&reference))
-                    {
-                        Some(resolved) => self.push_text(resolved),
-                        None => {
-                            self.push_text("&");
-                            self.push_text(&reference);
-                            self.push_text(";");
-                        }
-                    },
-                },
+                Event::GeneralRef(reference) => {
+                    if let Some(text) = self.text_sink() {
+                        push_reference(text, &reference);
+                    }
+                }
                 Event::Eof => break,
                 _ => {}
             }
@@ -199,6 +192,9 @@ impl Scanner<'_> {
                 self.feed.truncated = Some((after, closers));
                 break;
             }
+            if markup {
+                self.read_text_run(&mut reader);
+            }
         }
         // Close whatever the document left open, so a truncated feed keeps its last item.
         while let Some(frame) = self.stack.pop() {
@@ -206,12 +202,61 @@ impl Scanner<'_> {
         }
     }
 
-    fn push_text(&mut self, text: &str) {
+    /// How much of the source the reader has consumed: its position in `source`, also after
+    /// [`Scanner::read_text_run`] moved it on.
+    fn position(&self, reader: &Reader<&[u8]>) -> usize {
+        self.source.len() - reader.get_ref().len()
+    }
+
+    /// The text from the reader's position up to the next markup other than a CDATA section,
+    /// taken here rather than from quick-xml: escaped HTML is mostly references (`&lt;p&gt;`),
+    /// one event each, and every event is checked for UTF-8 again. Called only where quick-xml
+    /// would read text next (after markup), so its state is unchanged when it goes on from the
+    /// `<`. Text is split as quick-xml splits it (see [`push_escaped`]); a CDATA section ends at
+    /// the first `]]>`, and an unterminated one is left to quick-xml.
+    fn read_text_run(&mut self, reader: &mut Reader<&[u8]>) {
+        const CDATA_OPEN: &str = "<![CDATA[";
+        let mut rest: &[u8] = reader.get_ref();
+        loop {
+            let start = self.source.len() - rest.len();
+            let end = memchr::memchr(b'<', rest).unwrap_or(rest.len());
+            let run = self.source.get(start..start + end).unwrap_or_default();
+            if !run.is_empty()
+                && let Some(text) = self.text_sink()
+            {
+                push_escaped(text, run);
+            }
+            rest = rest.get(end..).unwrap_or_default();
+            let Some(body) = rest.strip_prefix(CDATA_OPEN.as_bytes()) else {
+                break;
+            };
+            let Some(close) = memchr::memmem::find(body, b"]]>") else {
+                break;
+            };
+            let body_start = self.source.len() - body.len();
+            let cdata = self.source.get(body_start..body_start + close);
+            if let (Some(cdata), Some(text)) = (cdata, self.text_sink()) {
+                text.push_str(cdata);
+            }
+            rest = body.get(close + 3..).unwrap_or_default();
+        }
+        *reader.get_mut() = rest;
+    }
+
+    /// Where text read now goes: the open element's text, or the ancestor's at
+    /// [`MAX_TEXT_DEPTH`]; `None` outside the root.
+    fn text_sink(&mut self) -> Option<&mut String> {
         // Text below MAX_TEXT_DEPTH goes to the ancestor at that depth: the same text, in order,
         // but a 100,000-deep chain no longer copies it upwards once per level (quadratic time).
         let at = self.stack.len().min(MAX_TEXT_DEPTH);
-        if let Some(frame) = at.checked_sub(1).and_then(|i| self.stack.get_mut(i)) {
-            frame.text.push_str(text);
+        at.checked_sub(1)
+            .and_then(|i| self.stack.get_mut(i))
+            .map(|frame| &mut frame.text)
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if let Some(sink) = self.text_sink() {
+            sink.push_str(text);
         }
     }
 
@@ -336,6 +381,50 @@ impl Scanner<'_> {
         if frame.pushed_base {
             self.bases.pop();
         }
+    }
+}
+
+/// Text with references (no markup) appended to `text`, split as quick-xml splits it: a
+/// reference runs from `&` to the first `;`, unless another `&` comes first, and then the `&` is
+/// text.
+fn push_escaped(text: &mut String, run: &str) {
+    text.reserve(run.len());
+    let mut unread = run;
+    while let Some(amp) = memchr::memchr(b'&', unread.as_bytes()) {
+        let (plain, tail) = unread.split_at(amp);
+        text.push_str(plain);
+        let after_amp = tail.get(1..).unwrap_or_default();
+        match memchr::memchr2(b';', b'&', after_amp.as_bytes()) {
+            Some(stop) if after_amp.as_bytes().get(stop) == Some(&b';') => {
+                push_reference(text, after_amp.get(..stop).unwrap_or_default());
+                unread = after_amp.get(stop + 1..).unwrap_or_default();
+            }
+            Some(stop) => {
+                text.push_str(tail.get(..stop + 1).unwrap_or_default());
+                unread = after_amp.get(stop..).unwrap_or_default();
+            }
+            None => {
+                text.push_str(tail);
+                unread = "";
+            }
+        }
+    }
+    text.push_str(unread);
+}
+
+/// The text of the reference `&name;`: a character reference, one of XML's five entities or an
+/// HTML5 named one; anything else as written.
+fn push_reference(text: &mut String, name: &str) {
+    match BytesRef::new(name).resolve_char_ref() {
+        Ok(Some(c)) => text.push(c),
+        _ => match resolve_xml_entity(name).or_else(|| resolve_html5_entity(name)) {
+            Some(resolved) => text.push_str(resolved),
+            None => {
+                text.push('&');
+                text.push_str(name);
+                text.push(';');
+            }
+        },
     }
 }
 
@@ -590,3 +679,6 @@ pub(crate) fn resolve(href: &str, base: Option<&Url>) -> Option<String> {
         Err(_) => None,
     }
 }
+
+#[cfg(test)]
+mod tests;

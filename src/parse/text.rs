@@ -1,13 +1,24 @@
 //! Text helpers for parsers: HTML-or-text → plain one-line text, entity decoding, sanitising. Pure.
 
+use std::borrow::Cow;
+
 use quick_xml::escape::resolve_html5_entity;
 
 /// Plain text from a title-like field that may hold HTML: tags removed, entities decoded,
 /// whitespace collapsed to single spaces, control characters and escape sequences removed.
 pub fn plain_text(html_or_text: &str) -> String {
-    let stripped = strip_tags(bounded(html_or_text, MAX_LINE_INPUT_BYTES));
-    let decoded = decode_entities(&stripped);
-    collapse_whitespace(&clean(&decoded))
+    // Most titles and names hold neither tags nor references: each step runs only when it has
+    // something to do (a step that finds nothing returns its input as it was).
+    let text = bounded(html_or_text, MAX_LINE_INPUT_BYTES);
+    let stripped = match memchr::memchr(b'<', text.as_bytes()) {
+        Some(_) => Cow::Owned(strip_tags(text)),
+        None => Cow::Borrowed(text),
+    };
+    let decoded = match memchr::memchr(b'&', stripped.as_bytes()) {
+        Some(_) => Cow::Owned(decode_entities(&stripped)),
+        None => stripped,
+    };
+    collapse_whitespace(&crate::render::sanitize::clean(&decoded))
 }
 
 /// Whitespace collapsed and sanitised, but no tag stripping or entity decoding: for fields that
@@ -50,7 +61,14 @@ pub fn truncate_line(text: String) -> String {
 
 /// Collapse every run of whitespace to one space and trim the ends.
 pub fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Remove tags, comments and the contents of `<script>`/`<style>`; a `<` that does not start a
