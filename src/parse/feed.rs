@@ -10,7 +10,7 @@ use crate::parse::ParseError;
 use crate::parse::dates::parse_date;
 use crate::parse::json;
 use crate::parse::scan::{RawFeed, RawItem, resolve, scan};
-use crate::parse::text::{clean, collapse_whitespace, plain_text, truncate_line};
+use crate::parse::text::{clean, clean_trimmed, collapse_whitespace, plain_text, truncate_line};
 use feed_rs::model::{Entry, Feed};
 use url::Url;
 
@@ -300,22 +300,10 @@ fn from_raw(raw: RawFeed) -> ParsedFeed {
 /// Final touches every draft gets: sanitised bodies, a title for untitled items, a date from
 /// `updated` when there is no `published`.
 pub(crate) fn finish(mut draft: ArticleDraft) -> ArticleDraft {
-    draft.summary = draft
-        .summary
-        .map(|s| clean(s.trim()))
-        .filter(|s| !s.is_empty());
-    draft.content = draft
-        .content
-        .map(|s| clean(s.trim()))
-        .filter(|s| !s.is_empty());
-    draft.id = draft
-        .id
-        .map(|id| clean(id.trim()))
-        .filter(|id| !id.is_empty());
-    draft.link = draft
-        .link
-        .map(|l| clean(l.trim()))
-        .filter(|l| !l.is_empty());
+    draft.summary = draft.summary.map(clean_trimmed).filter(|s| !s.is_empty());
+    draft.content = draft.content.map(clean_trimmed).filter(|s| !s.is_empty());
+    draft.id = draft.id.map(clean_trimmed).filter(|id| !id.is_empty());
+    draft.link = draft.link.map(clean_trimmed).filter(|l| !l.is_empty());
     if draft.title.is_empty() {
         let body = draft
             .summary

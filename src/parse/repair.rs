@@ -81,58 +81,85 @@ fn strip_noncharacters(text: &str) -> Cow<'_, str> {
 }
 
 /// Entities outside CDATA sections and comments. The text holds only XML characters already
-/// (`clean` and `strip_noncharacters`), so only what changes is copied: markup is walked from one
-/// `&` or `<` to the next, and a well-formed feed comes back borrowed.
+/// (`clean` and `strip_noncharacters`), so only what changes is copied, and a well-formed feed
+/// comes back borrowed. Of the markup, only `<!` (CDATA sections, comments) and `<?` (XML
+/// declarations) need looking at: the walk goes from one `&` to the next, and jumps over each
+/// section and declaration as it comes to it.
 fn fix_markup(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let sections = memchr::memmem::Finder::new(b"<!");
+    let declarations = memchr::memmem::Finder::new(b"<?");
+    let next = |finder: &memchr::memmem::Finder<'_>, from: usize| {
+        bytes
+            .get(from..)
+            .and_then(|rest| finder.find(rest))
+            .map_or(bytes.len(), |found| from + found)
+    };
     let mut edit = Edit::new(text);
+    let mut next_section = next(&sections, 0);
+    let mut next_declaration = next(&declarations, 0);
     let mut at = 0;
-    while let Some(found) = text
-        .as_bytes()
-        .get(at..)
-        .and_then(|rest| memchr::memchr2(b'&', b'<', rest))
-    {
-        // `&` and `<` are ASCII, so `pos` is a character boundary.
-        let pos = at + found;
-        let tail = text.get(pos..).unwrap_or_default();
-        // The commonest case first, from the bytes: a tag (`<` then a name or `/`).
-        if is_tag_start(tail.as_bytes()) {
-            at = pos + 1;
-            continue;
+    while at < bytes.len() {
+        let stop = next_section.min(next_declaration);
+        // No reference spans a `<` (see `fix_ampersand`), so none reaches past `stop`.
+        let mut fixed_to = at;
+        for found in memchr::memchr_iter(b'&', bytes.get(at..stop).unwrap_or_default()) {
+            let pos = at + found;
+            if pos < fixed_to {
+                continue;
+            }
+            let tail = text.get(pos..).unwrap_or_default();
+            fixed_to = pos + fix_ampersand_at(&mut edit, pos, tail);
         }
-        if let Some(verbatim) = verbatim_section(tail) {
+        if stop >= bytes.len() {
+            break;
+        }
+        let tail = text.get(stop..).unwrap_or_default();
+        at = stop + 1;
+        if stop == next_section
+            && let Some(verbatim) = verbatim_section(tail)
+        {
             if needs_defusing(verbatim) {
                 let mut defused = String::with_capacity(verbatim.len() + 3);
                 push_defused(&mut defused, verbatim);
-                edit.replace(pos, pos + verbatim.len(), &defused);
+                edit.replace(stop, stop + verbatim.len(), &defused);
             }
-            at = pos + verbatim.len();
-            continue;
-        }
-        if is_xml_declaration(tail) {
+            at = stop + verbatim.len();
+        } else if stop == next_declaration && is_xml_declaration(tail) {
             // The text is UTF-8 now: the first declaration becomes a plain UTF-8 one, whatever
             // it said or however malformed; a later one is not XML and goes. feed-rs switches
             // decoders on a declared encoding, and quick-xml panics if that comes too late.
-            let end = tail.find("?>").map_or(text.len(), |end| pos + end + 2);
-            let found = text.get(pos..end).unwrap_or_default();
-            if pos > 0 {
-                edit.replace(pos, end, "");
+            let end = tail.find("?>").map_or(text.len(), |end| stop + end + 2);
+            let found = text.get(stop..end).unwrap_or_default();
+            if stop > 0 {
+                edit.replace(stop, end, "");
             } else if !is_plain_utf8_declaration(found) {
-                edit.replace(pos, end, UTF8_DECLARATION);
+                edit.replace(stop, end, UTF8_DECLARATION);
             }
             at = end;
-            continue;
         }
-        if tail.starts_with('<') {
-            at = pos + 1;
-            continue;
+        if next_section < at {
+            next_section = next(&sections, at);
         }
-        let (replacement, used) = fix_ampersand(tail);
-        if let Some(replacement) = replacement {
-            edit.replace(pos, pos + used, &replacement);
+        if next_declaration < at {
+            next_declaration = next(&declarations, at);
         }
-        at = pos + used;
     }
     edit.finish()
+}
+
+/// Repairs the `&` at `pos` (`tail` is the text from there) and returns how many bytes that
+/// covers.
+fn fix_ampersand_at(edit: &mut Edit<'_>, pos: usize, tail: &str) -> usize {
+    // Escaped HTML is mostly these, and they never need repair.
+    if let Some(used) = predefined_entity_len(tail.as_bytes()) {
+        return used;
+    }
+    let (replacement, used) = fix_ampersand(tail);
+    if let Some(replacement) = replacement {
+        edit.replace(pos, pos + used, &replacement);
+    }
+    used
 }
 
 const UTF8_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
@@ -229,12 +256,6 @@ fn is_xml_declaration(tail: &str) -> bool {
         && (bytes[5].is_ascii_whitespace() || bytes[5] == b'?')
 }
 
-/// Whether `tail` starts with a start or end tag (`<` then a name or `/`), which never needs
-/// repair.
-fn is_tag_start(tail: &[u8]) -> bool {
-    matches!(tail, [b'<', next, ..] if next.is_ascii_alphabetic() || *next == b'/')
-}
-
 /// A CDATA section or comment at the start of `tail` (to its end, or to the end of the text).
 fn verbatim_section(tail: &str) -> Option<&str> {
     for (open, close) in [("<![CDATA[", "]]>"), ("<!--", "-->")] {
@@ -247,6 +268,19 @@ fn verbatim_section(tail: &str) -> Option<&str> {
         }
     }
     None
+}
+
+/// The length of one of XML's five predefined entity references (`&lt;`...) at the start of
+/// `tail`, if it starts with one.
+fn predefined_entity_len(tail: &[u8]) -> Option<usize> {
+    match tail {
+        [b'&', b'l' | b'g', b't', b';', ..] => Some(4),
+        [b'&', b'a', b'm', b'p', b';', ..] => Some(5),
+        [b'&', b'q', b'u', b'o', b't', b';', ..] | [b'&', b'a', b'p', b'o', b's', b';', ..] => {
+            Some(6)
+        }
+        _ => None,
+    }
 }
 
 /// What the `&` at the start of `tail` becomes (`None`: it stays as written), and the length of

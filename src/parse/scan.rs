@@ -6,7 +6,7 @@
 use crate::model::Enclosure;
 use crate::parse::dates::parse_date;
 use crate::parse::text::{
-    collapse_whitespace, decode_base64, escape_html, literal_text, plain_text,
+    collapse_whitespace, decode_base64, escape_html, literal_text, plain_text, trimmed,
 };
 use chrono::{DateTime, Utc};
 use quick_xml::escape::{resolve_html5_entity, resolve_xml_entity};
@@ -623,15 +623,6 @@ fn html_field(frame: &mut Frame, inner: &str, item: &mut RawItem) -> String {
         return escape_html(body.trim());
     }
     trimmed(body)
-}
-
-/// `text` without its leading and trailing whitespace, in the same allocation.
-fn trimmed(mut text: String) -> String {
-    let end = text.trim_end().len();
-    text.truncate(end);
-    let start = text.len() - text.trim_start().len();
-    text.drain(..start);
-    text
 }
 
 fn push_enclosure(
