@@ -1,7 +1,7 @@
 //! The terminal's lifecycle, in one place: enter raw mode and the alternate screen, restore on
 //! every exit path (drop, panic, signal), suspend on Ctrl-Z and resume, and OSC 52 copies.
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::panic::PanicHookInfo;
 use std::sync::Arc;
 
@@ -15,7 +15,12 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-pub type Backend = CrosstermBackend<Stdout>;
+/// Frames go out in one write each: the standard output writes every kilobyte, and each write
+/// wakes the terminal, which then draws a frame in pieces.
+pub type Backend = CrosstermBackend<BufWriter<Stdout>>;
+
+/// Room for a full frame of a big terminal with colours.
+const FRAME_BUFFER_BYTES: usize = 256 * 1024;
 
 type PanicHook = Arc<dyn Fn(&PanicHookInfo<'_>) + Send + Sync + 'static>;
 
@@ -35,7 +40,10 @@ impl Tui {
             chained(info);
         }));
         let mut tui = Tui {
-            terminal: Terminal::new(CrosstermBackend::new(io::stdout()))?,
+            terminal: Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+                FRAME_BUFFER_BYTES,
+                io::stdout(),
+            )))?,
             previous_hook: Some(previous),
         };
         setup()?;
