@@ -205,9 +205,8 @@ impl<'a> Edit<'a> {
 
 /// Whether a CDATA section or comment holds an XML declaration.
 fn needs_defusing(verbatim: &str) -> bool {
-    verbatim
-        .match_indices("<?")
-        .any(|(at, _)| is_xml_declaration(verbatim.get(at..).unwrap_or_default()))
+    memchr::memmem::find_iter(verbatim.as_bytes(), b"<?")
+        .any(|at| is_xml_declaration(verbatim.get(at..).unwrap_or_default()))
 }
 
 /// Copies a CDATA section or comment, with any XML declaration in it made a plain processing
