@@ -1,6 +1,6 @@
 //! Recognising an HTML page handed over as a feed, and finding the feed it advertises. Pure.
 
-use crate::parse::scan::resolve;
+use crate::parse::links::resolve;
 use crate::parse::text::decode_entities;
 use regex::Regex;
 use std::sync::OnceLock;

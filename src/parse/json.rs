@@ -5,7 +5,7 @@ use crate::model::{ArticleDraft, Enclosure, ParsedFeed};
 use crate::parse::ParseError;
 use crate::parse::dates::parse_date;
 use crate::parse::feed::finish;
-use crate::parse::scan::resolve;
+use crate::parse::links::resolve;
 use crate::parse::text::{collapse_whitespace, escape_html, plain_text};
 use serde_json::Value;
 use url::Url;

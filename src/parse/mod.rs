@@ -8,6 +8,7 @@ pub mod dates;
 mod detect;
 mod feed;
 mod json;
+mod links;
 pub mod page;
 mod repair;
 mod scan;

@@ -5,6 +5,7 @@
 
 use crate::model::Enclosure;
 use crate::parse::dates::parse_date;
+use crate::parse::links::resolve;
 use crate::parse::text::{
     collapse_whitespace, decode_base64, escape_html, literal_text, plain_text, trimmed,
 };
@@ -654,21 +655,6 @@ fn count(text: &str) -> Option<i64> {
         .filter(|c| *c != ',' && *c != '_')
         .collect();
     digits.parse::<i64>().ok().filter(|n| *n >= 0)
-}
-
-/// `href` made absolute against `base`; `None` when it cannot be (relative with no base, or junk).
-pub(crate) fn resolve(href: &str, base: Option<&Url>) -> Option<String> {
-    let href = href.trim();
-    if href.is_empty() {
-        return None;
-    }
-    match Url::parse(href) {
-        Ok(url) => Some(url.to_string()),
-        Err(url::ParseError::RelativeUrlWithoutBase) => {
-            base?.join(href).ok().map(|u| u.to_string())
-        }
-        Err(_) => None,
-    }
 }
 
 #[cfg(test)]
