@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::search_route::{plans, word_index_text};
 use super::{SqlContext, Store, StoreError};
+use crate::parse::text::collapse_whitespace;
 
 impl Store {
     /// Indexes up to `max` queued articles for search in one transaction; returns how many are
@@ -183,17 +184,6 @@ fn decode_entity(name: &str) -> Option<char> {
         "rdquo" => '”',
         _ => return None,
     })
-}
-
-fn collapse_whitespace(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
 }
 
 /// The text indexed for an article: summary and content as plain text.
