@@ -2,6 +2,7 @@
 //! must be what quick-xml's events give for the same document.
 
 use super::*;
+use crate::parse::text::trimmed;
 use proptest::prelude::*;
 
 /// The text of `doc` as quick-xml's events give it, references resolved as the scanner
