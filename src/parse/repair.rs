@@ -151,10 +151,6 @@ fn fix_markup(text: &str) -> Cow<'_, str> {
 /// Repairs the `&` at `pos` (`tail` is the text from there) and returns how many bytes that
 /// covers.
 fn fix_ampersand_at(edit: &mut Edit<'_>, pos: usize, tail: &str) -> usize {
-    // Escaped HTML is mostly these, and they never need repair.
-    if let Some(used) = predefined_entity_len(tail.as_bytes()) {
-        return used;
-    }
     let (replacement, used) = fix_ampersand(tail);
     if let Some(replacement) = replacement {
         edit.replace(pos, pos + used, &replacement);
@@ -285,16 +281,16 @@ fn predefined_entity_len(tail: &[u8]) -> Option<usize> {
 /// What the `&` at the start of `tail` becomes (`None`: it stays as written), and the length of
 /// `tail` that this covers.
 fn fix_ampersand(tail: &str) -> (Option<String>, usize) {
+    // Escaped HTML is mostly these, and they never need repair: the whole reference is skipped.
+    if let Some(used) = predefined_entity_len(tail.as_bytes()) {
+        return (None, used);
+    }
     let after = tail.get(1..).unwrap_or_default();
     let name_len = after
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
         .unwrap_or(after.len());
     let name = after.get(..name_len).unwrap_or_default();
     let terminated = after.get(name_len..).is_some_and(|r| r.starts_with(';'));
-    if terminated && matches!(name, "lt" | "gt" | "amp" | "apos" | "quot") {
-        // The whole reference is skipped: escaped HTML is mostly these.
-        return (None, name_len + 2);
-    }
     if terminated && let Some((value, used)) = entity_at(tail) {
         if name.starts_with('#') && value.chars().all(is_xml_char) {
             return (None, used);
