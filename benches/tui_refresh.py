@@ -21,10 +21,14 @@ while a key is pressed every --key-interval-ms. Measures:
 With --headless, `tidings refresh` is timed instead (fork to exit, CPU time, peak RSS).
 
 The corpus is the shared bench's (../shared/bench/gen_corpus.py; made when missing, 5,000 feeds x
-20 items). Prints Markdown tables. The reader, the server and this script (the terminal) run at
-nice -10 (--emulator-nice): the key timings from the pty include the emulator waiting for a core
-and decoding the reader's output in Python, so they are upper bounds; the reader's own figures
-do not include them.
+20 items). Prints Markdown tables. As in the shared bench's harness, the reader, the server, the
+floor's client, the pty copier and this script (the terminal) each run in a session of their own
+at nice --nice (default -10), and each session's autogroup gets the same nice: with
+kernel.sched_autogroup_enabled=1 the scheduler shares the processors between sessions first, and
+a nice value acts only inside its session. --one-session keeps the older arrangement: the server
+and the copier in this script's session, their nice values only per process. The key timings from
+the pty include the emulator waiting for a core and decoding the reader's output in Python, so
+they are upper bounds; the reader's own figures do not include them.
 """
 
 import argparse
@@ -35,6 +39,7 @@ import os
 import pty
 import queue
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -53,13 +58,49 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "bench"))
 
 
-def raise_priority():
-    """The reader and the server run at nice -10 (as in the shared bench), so that this script's
-    terminal emulation, which competes for the same cores, slows only its own readings."""
+# How measured processes run (from the command line): their nice value, and whether each gets a
+# session (and so an autogroup) of its own.
+SCHEDULING = {"nice": -10, "own_sessions": True}
+
+
+def set_autogroup_nice(nice):
+    """Gives the calling process's session's autogroup `nice` (root only; a failure keeps 0)."""
     try:
-        os.nice(-10)
+        with open("/proc/self/autogroup", "w") as f:
+            f.write(str(nice))
     except OSError:
         pass
+
+
+def measured_setup(new_session=True):
+    """In a child about to run a measured process or a server (preexec_fn): the nice value, and a
+    session of its own whose autogroup gets the same nice, as the shared bench's harness does."""
+    nice = SCHEDULING["nice"]
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
+    except OSError:
+        pass
+    if not SCHEDULING["own_sessions"]:
+        return
+    if new_session:
+        try:
+            os.setsid()
+        except OSError:
+            pass
+    set_autogroup_nice(nice)
+
+
+def enter_own_session():
+    """This script (the terminal) in a session of its own too. A process group leader cannot start
+    one, so then the script runs itself again in a new session and passes on its exit status."""
+    try:
+        os.setsid()
+    except OSError:
+        child = subprocess.Popen([sys.executable] + sys.argv, start_new_session=True)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: child.terminate())
+        sys.exit(child.wait())
+    set_autogroup_nice(SCHEDULING["nice"])
 
 
 def free_port():
@@ -122,7 +163,7 @@ class Terminal:
         self.chunks = []  # (time read, bytes) of the reader's output, as it came
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
-            raise_priority()
+            measured_setup(new_session=False)  # pty.fork made its session
             os.execvpe(argv[0], argv, env)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         os.kill(self.pid, signal.SIGWINCH)
@@ -139,7 +180,7 @@ class Terminal:
         self.copier = os.fork()
         if self.copier == 0:
             os.close(records)
-            raise_priority()
+            measured_setup()
             self._copy()
         os.close(self.records_w)
         self.records = os.fdopen(records, "rb", buffering=0)
@@ -239,7 +280,7 @@ def headless_refresh(common, env, floor, feeds, args, fetch):
     """`tidings refresh` at nice -10, timed from fork to exit, with its CPU time and peak RSS."""
     began = time.monotonic()
     proc = subprocess.Popen(common + ["refresh"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, preexec_fn=raise_priority)
+                            stderr=subprocess.DEVNULL, preexec_fn=measured_setup)
     last = {"written": 0, "threads": {}}
 
     def watch():
@@ -301,20 +342,26 @@ def main():
     ap.add_argument("--key-interval-ms", type=int, default=100)
     ap.add_argument("--size", default="160x48")
     ap.add_argument("--no-floor", action="store_true")
-    ap.add_argument("--emulator-nice", type=int, default=-10,
-                    help="nice value of this script, which plays the terminal (default -10, the "
-                         "reader's and the server's: a terminal runs beside the reader, not "
-                         "below it)")
+    ap.add_argument("--nice", "--emulator-nice", type=int, default=-10,
+                    help="nice value of the reader, the server, the floor's client and this "
+                         "script, which plays the terminal (default -10, as in the shared bench: "
+                         "a terminal runs beside the reader, not below it)")
+    ap.add_argument("--one-session", action="store_true",
+                    help="the server, the floor's client and the copier stay in this script's "
+                         "session and no autogroup nice is set (the arrangement before 2026-11-30)")
     ap.add_argument("--keep-work", action="store_true",
                     help="keep the temporary directory (config, data dir, log)")
     ap.add_argument("--headless", action="store_true",
                     help="time `tidings refresh` (no terminal) instead of the reader")
     ap.add_argument("--timeout", type=float, default=600)
     args = ap.parse_args()
+    SCHEDULING.update(nice=args.nice, own_sessions=not args.one_session)
     try:
-        os.nice(args.emulator_nice - os.nice(0))
+        os.nice(args.nice - os.nice(0))
     except OSError:
         pass
+    if not args.one_session:
+        enter_own_session()
     cols, rows = (int(x) for x in args.size.split("x"))
 
     gen0 = corpus_dir(args)
@@ -339,7 +386,7 @@ def main():
     server = subprocess.Popen(
         [sys.executable, os.path.join(BENCH, "slowserve.py"), "--root", gen0, "--port", str(port),
          "--host", ",".join(hosts), "--delay", str(args.latency_ms / 1000)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=raise_priority,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=measured_setup,
     )
     try:
         time.sleep(1.0)
@@ -348,7 +395,8 @@ def main():
             began = time.monotonic()
             out = subprocess.run(
                 [sys.executable, os.path.join(BENCH, "fetchall.py"), os.path.join(work, "urls"),
-                 "--concurrency", "0"], capture_output=True, text=True, check=True)
+                 "--concurrency", "0"], capture_output=True, text=True, check=True,
+                preexec_fn=measured_setup)
             floor = time.monotonic() - began
             fetched = json.loads(out.stdout.strip().splitlines()[-1])
             print(f"floor: fetchall.py, every request at once: {floor:.2f} s, "
@@ -399,10 +447,12 @@ def main():
                 next_key = sent + args.key_interval_ms / 1000
             time.sleep(0.002)
         threads = thread_cpu(term.pid)
+        server_cpu = sum(thread_cpu(server.pid).values())
         term.send("q")
         term.wait_for(lambda: not term.alive, 5)
         _, _, usage = os.wait4(term.pid, 0)
-        os.waitpid(term.copier, 0)
+        _, _, copier = os.wait4(term.copier, 0)
+        script = resource.getrusage(resource.RUSAGE_SELF)
     finally:
         server.terminate()
         server.wait()
@@ -452,6 +502,9 @@ def main():
     print(f"| the reader's CPU, start to quit (user + sys) | "
           f"{usage.ru_utime + usage.ru_stime:.2f} s |")
     print(f"| the reader's peak RSS | {usage.ru_maxrss / 1024:.0f} MiB |")
+    print(f"| CPU beside it: the server (floor and refresh); the pty copier; this script (pyte) | "
+          f"{server_cpu:.2f} s; {copier.ru_utime + copier.ru_stime:.2f} s; "
+          f"{script.ru_utime + script.ru_stime:.2f} s |")
     busiest = sorted(threads.items(), key=lambda item: -item[1])
     print("| the reader's CPU by thread, start to summary | "
           + ", ".join(f"{name} {cpu:.2f} s" for name, cpu in busiest if cpu >= 0.01) + " |")
