@@ -1,10 +1,13 @@
 //! The categories pane's state: virtual views, categories with their sources, counts, failures.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::model::{ArticleView, Counts, SourceId, SourceRow};
 
 use super::text;
+
+#[cfg(test)]
+mod tests;
 
 /// What a row of the categories pane is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +35,12 @@ pub struct CategoryRow {
 
 #[derive(Debug, Clone, Default)]
 pub struct CategoriesState {
+    /// Set through [`CategoriesState::set_data`], which also indexes them.
     pub sources: Vec<SourceRow>,
+    /// Where each source is in `sources`.
+    positions: HashMap<SourceId, usize>,
+    /// How many sources of each category have a failed refresh (categories with none are absent).
+    failing: HashMap<String, usize>,
     pub totals: Counts,
     pub categories: Vec<(String, Counts)>,
     pub expanded: BTreeSet<String>,
@@ -67,7 +75,7 @@ impl CategoriesState {
     }
 
     pub fn source(&self, id: SourceId) -> Option<&SourceRow> {
-        self.sources.iter().find(|source| source.id == id)
+        self.positions.get(&id).map(|&at| &self.sources[at])
     }
 
     /// Replace the data and rebuild rows, keeping the cursor on the same view.
@@ -78,22 +86,57 @@ impl CategoriesState {
         categories: Vec<(String, Counts)>,
     ) {
         self.sources = sources;
+        self.positions = (self.sources.iter().enumerate())
+            .map(|(at, source)| (source.id, at))
+            .collect();
+        self.failing.clear();
+        for source in self.sources.iter().filter(|s| s.last_error.is_some()) {
+            for category in &source.categories {
+                *self.failing.entry(category.clone()).or_default() += 1;
+            }
+        }
         self.totals = totals;
         self.categories = categories;
         self.loaded = true;
         self.rebuild();
     }
 
-    /// Record a source's refresh outcome; returns whether anything visible changed.
+    /// Record a source's refresh outcome; returns whether anything visible changed. Only the
+    /// rows of the source and its categories change: a refresh reports every source, so this
+    /// must not cost a rebuild of all rows.
     pub fn set_source_error(&mut self, id: SourceId, error: Option<String>) -> bool {
-        let Some(source) = self.sources.iter_mut().find(|source| source.id == id) else {
+        let Some(source) = self.positions.get(&id).map(|&at| &mut self.sources[at]) else {
             return false;
         };
         if source.last_error == error {
             return false;
         }
+        let was_failed = source.last_error.is_some();
         source.last_error = error;
-        self.rebuild();
+        let failed = source.last_error.is_some();
+        if failed == was_failed {
+            return true; // the message changed, which the status line shows
+        }
+        for category in &source.categories {
+            let count = self.failing.entry(category.clone()).or_default();
+            if failed {
+                *count += 1;
+            } else {
+                *count = count.saturating_sub(1);
+            }
+            if *count == 0 {
+                self.failing.remove(category);
+            }
+        }
+        for row in &mut self.rows {
+            row.failed = match (&row.kind, &row.view) {
+                (RowKind::Source, ArticleView::Source(row_id)) if *row_id == id => failed,
+                (RowKind::Category { .. }, ArticleView::Category(name)) => {
+                    self.failing.contains_key(name)
+                }
+                _ => continue,
+            };
+        }
         true
     }
 
@@ -112,38 +155,36 @@ impl CategoriesState {
                 self.search_total,
             ));
         }
-        let mut names: Vec<(String, i64)> = self
-            .categories
-            .iter()
-            .map(|(name, counts)| (name.clone(), counts.unread))
+        // Each category's sources, in one pass. Categories come in the store's order (by name);
+        // one only a source names (its count not loaded yet) follows, counted from its sources.
+        let mut members: HashMap<&str, Vec<&SourceRow>> = HashMap::new();
+        let mut names: Vec<(&str, Option<i64>)> = (self.categories.iter())
+            .map(|(name, counts)| (name.as_str(), Some(counts.unread)))
             .collect();
+        for (name, _) in &names {
+            members.insert(name, Vec::new());
+        }
         for source in &self.sources {
             for category in &source.categories {
-                if !names.iter().any(|(name, _)| name == category) {
-                    let unread = self
-                        .sources
-                        .iter()
-                        .filter(|s| s.categories.contains(category))
-                        .map(|s| s.unread)
-                        .sum();
-                    names.push((category.clone(), unread));
-                }
+                members
+                    .entry(category.as_str())
+                    .or_insert_with(|| {
+                        names.push((category.as_str(), None));
+                        Vec::new()
+                    })
+                    .push(source);
             }
         }
         for (name, unread) in names {
-            let expanded = self.expanded.contains(&name);
-            let members: Vec<&SourceRow> = self
-                .sources
-                .iter()
-                .filter(|source| source.categories.contains(&name))
-                .collect();
+            let members = members.remove(name).unwrap_or_default();
+            let expanded = self.expanded.contains(name);
             rows.push(CategoryRow {
-                view: ArticleView::Category(name.clone()),
-                label: name.clone(),
-                count: unread,
+                view: ArticleView::Category(name.to_owned()),
+                label: name.to_owned(),
+                count: unread.unwrap_or_else(|| members.iter().map(|s| s.unread).sum()),
                 depth: 0,
                 kind: RowKind::Category { expanded },
-                failed: members.iter().any(|source| source.last_error.is_some()),
+                failed: self.failing.contains_key(name),
             });
             if expanded {
                 rows.extend(members.into_iter().map(|source| source_row(source, 1)));
@@ -170,7 +211,7 @@ impl CategoriesState {
     /// Add `delta` to the unread counts of a source, its categories and the totals.
     pub fn adjust_unread(&mut self, id: SourceId, delta: i64) {
         self.totals.unread = (self.totals.unread + delta).max(0);
-        let Some(source) = self.sources.iter_mut().find(|source| source.id == id) else {
+        let Some(source) = self.positions.get(&id).map(|&at| &mut self.sources[at]) else {
             self.rebuild();
             return;
         };

@@ -26,13 +26,10 @@ pub fn render(view: &View, area: Rect, buf: &mut Buffer) {
         .skip(state.scroll)
         .take(height)
         .map(|(index, row)| table_row(view, row, index == state.cursor, focused));
-    let count_width = state
-        .rows
-        .iter()
-        .map(|row| thousands(row.count).len())
-        .max()
-        .unwrap_or(1)
-        .clamp(1, 9) as u16;
+    // Counts are never negative, so the largest is the widest (without formatting every row:
+    // an expanded category can list thousands of sources).
+    let largest = state.rows.iter().map(|row| row.count).max().unwrap_or(0);
+    let count_width = thousands(largest).len().clamp(1, 9) as u16;
     Table::new(rows, [Constraint::Fill(1), Constraint::Length(count_width)])
         .column_spacing(1)
         .render(inner, buf);
