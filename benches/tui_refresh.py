@@ -18,7 +18,9 @@ while a key is pressed every --key-interval-ms. Measures:
         [--corpus DIR] [--hosts 64] [--latency-ms 150] [--concurrency 1000 --per-host 32] \
         [--headless]
 
-With --headless, `tidings refresh` is timed instead (fork to exit, CPU time, peak RSS).
+With --headless, `tidings refresh` is timed instead (fork to exit, CPU time, peak RSS). With
+--dead-server nothing listens on the feeds' port, so every source fails at once: the reader's
+work for thousands of failures in a burst.
 
 The corpus is the shared bench's (../shared/bench/gen_corpus.py; made when missing, 5,000 feeds x
 20 items). Prints Markdown tables. As in the shared bench's harness, the reader, the server, the
@@ -121,6 +123,11 @@ def corpus_dir(args):
             check=True,
         )
     return os.path.join(root, "gen0")
+
+
+def category(index, categories):
+    """The category of the index-th feed: "bench" for all, or one of `categories` in turn."""
+    return "bench" if categories <= 1 else f"category {index % categories:02}"
 
 
 def percentile(values, q):
@@ -342,6 +349,12 @@ def main():
     ap.add_argument("--key-interval-ms", type=int, default=100)
     ap.add_argument("--size", default="160x48")
     ap.add_argument("--no-floor", action="store_true")
+    ap.add_argument("--categories", type=int, default=1,
+                    help="spread the feeds over this many categories (default 1, \"bench\"; the "
+                         "scale corpus has 50)")
+    ap.add_argument("--dead-server", action="store_true",
+                    help="start no server: every fetch is refused at once and every source fails "
+                         "(the reader offline); no floor")
     ap.add_argument("--nice", "--emulator-nice", type=int, default=-10,
                     help="nice value of the reader, the server, the floor's client and this "
                          "script, which plays the terminal (default -10, as in the shared bench: "
@@ -376,22 +389,25 @@ def main():
     with open(os.path.join(work, "urls"), "w") as f:
         f.write("".join(u + "\n" for u in urls))
     with open(os.path.join(work, "import.urls"), "w") as f:
-        f.write("".join(f'{u} "bench"\n' for u in urls))
+        f.write("".join(f'{u} "{category(i, args.categories)}"\n' for i, u in enumerate(urls)))
     fetch = [f"concurrency = {args.concurrency}" if args.concurrency else "",
              f"per_host = {args.per_host}" if args.per_host else ""]
     fetch = [line for line in fetch if line]
     with open(os.path.join(work, "config.toml"), "w") as f:
         f.write("# tui_refresh.py\n" + ("[fetch]\n" + "\n".join(fetch) + "\n" if fetch else ""))
 
-    server = subprocess.Popen(
-        [sys.executable, os.path.join(BENCH, "slowserve.py"), "--root", gen0, "--port", str(port),
-         "--host", ",".join(hosts), "--delay", str(args.latency_ms / 1000)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=measured_setup,
-    )
+    server = None
+    if not args.dead_server:
+        server = subprocess.Popen(
+            [sys.executable, os.path.join(BENCH, "slowserve.py"), "--root", gen0, "--port",
+             str(port), "--host", ",".join(hosts), "--delay", str(args.latency_ms / 1000)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=measured_setup,
+        )
     try:
-        time.sleep(1.0)
         floor = None
-        if not args.no_floor:
+        if server is not None:
+            time.sleep(1.0)
+        if server is not None and not args.no_floor:
             began = time.monotonic()
             out = subprocess.run(
                 [sys.executable, os.path.join(BENCH, "fetchall.py"), os.path.join(work, "urls"),
@@ -447,15 +463,16 @@ def main():
                 next_key = sent + args.key_interval_ms / 1000
             time.sleep(0.002)
         threads = thread_cpu(term.pid)
-        server_cpu = sum(thread_cpu(server.pid).values())
+        server_cpu = sum(thread_cpu(server.pid).values()) if server is not None else 0.0
         term.send("q")
         term.wait_for(lambda: not term.alive, 5)
         _, _, usage = os.wait4(term.pid, 0)
         _, _, copier = os.wait4(term.copier, 0)
         script = resource.getrusage(resource.RUSAGE_SELF)
     finally:
-        server.terminate()
-        server.wait()
+        if server is not None:
+            server.terminate()
+            server.wait()
 
     frames = []
     log = os.path.join(work, "state", "tidings", "tidings.log")
