@@ -196,7 +196,7 @@ impl Store {
         // in a database made with 16 KiB pages): a window of a views or score list passes rows
         // in date order and reads each one, hopping between sources; with fewer pages than that
         // spread every row is read from the file again (a views list of 100,000 articles read at
-        // its end: 212 ms with 32 pages of 64 KiB, 21 ms with 128; tests/store.rs).
+        // its end: 212 ms with 32 pages of 64 KiB, 21 ms with 128; tests/store/windows.rs).
         conn.execute_batch(
             "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;

@@ -59,7 +59,8 @@ fn order_by(sort: SortOrder, descending: bool) -> String {
 /// (offset + limit) rows, and the window is taken from the first part, then the second. That
 /// relies on SQLite running the arms of a `UNION ALL` without `ORDER BY` in order, which SQL does
 /// not promise (SQLite has always done it; an `ORDER BY` would sort both parts again);
-/// `views_and_score_lists_put_rows_without_a_value_last` in tests/store.rs fails if it changes.
+/// `views_and_score_lists_put_rows_without_a_value_last` in tests/store/windows.rs fails if it
+/// changes.
 fn valued_window(
     filter: &Filter,
     column: &str,
