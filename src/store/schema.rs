@@ -3,7 +3,8 @@
 //! Index design (issue 6, 1M articles): every list window is an index range scan in sort order.
 //! `sort_date` is `COALESCE(published, first_seen)`; views/score sorts tie-break by date, then id
 //! (the rowid at the end of every index). Partial indexes cover the unread and starred views, and
-//! (migration 4) the views and score indexes hold only rows with a value.
+//! (migration 4) the views and score indexes hold only rows with a value; (migration 5) the date
+//! indexes hold views and score, so those lists read their rows without a value from them alone.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -165,6 +166,30 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX articles_source_score ON articles(source_id, score, sort_date)
         WHERE score IS NOT NULL;
     "#,
+    // 5: every index a list window walks holds what its filter checks, so no row is read from
+    // the table until it is in the window. The date indexes hold views and score (a views or
+    // score list reads its rows without a value through them), and a source's views and score
+    // indexes hold `read` (its unread-only list). The id, their order's tie-break, comes before
+    // them. Before, a window 199,800 rows deep among the rows without a value of 1,000,000
+    // articles read each of them from the table: 3.9 s; with these, 20 ms. Building one of them
+    // over 1,000,000 articles in the page cache takes about a second.
+    r#"
+    DROP INDEX articles_date;
+    DROP INDEX articles_unread_date;
+    DROP INDEX articles_source_date;
+    DROP INDEX articles_source_unread;
+    DROP INDEX articles_source_views;
+    DROP INDEX articles_source_score;
+    CREATE INDEX articles_date ON articles(sort_date, id, views, score);
+    CREATE INDEX articles_unread_date ON articles(sort_date, id, views, score) WHERE read = 0;
+    CREATE INDEX articles_source_date ON articles(source_id, sort_date, id, views, score);
+    CREATE INDEX articles_source_unread ON articles(source_id, sort_date, id, views, score)
+        WHERE read = 0;
+    CREATE INDEX articles_source_views ON articles(source_id, views, sort_date, id, read)
+        WHERE views IS NOT NULL;
+    CREATE INDEX articles_source_score ON articles(source_id, score, sort_date, id, read)
+        WHERE score IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build writes and understands.
@@ -203,6 +228,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             supported: CURRENT_VERSION,
         });
     }
+    let began = std::time::Instant::now();
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
         let version = index as i64 + 1;
         tx.execute_batch(sql)
@@ -210,7 +236,18 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         tx.pragma_update(None, "user_version", version)
             .map_err(|source| StoreError::Migration { version, source })?;
     }
-    tx.commit().ctx("committing the migration")
+    tx.commit().ctx("committing the migration")?;
+    if found > 0 {
+        // An upgrade rebuilds indexes: seconds for a database of a million articles.
+        let elapsed_ms = began.elapsed().as_millis();
+        tracing::info!(
+            from = found,
+            to = CURRENT_VERSION,
+            elapsed_ms,
+            "database upgraded"
+        );
+    }
+    Ok(())
 }
 
 impl super::Store {
