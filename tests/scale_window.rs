@@ -161,7 +161,8 @@ fn rows_without_a_value_are_read_from_an_index_alone() {
         }
         let plan = store.window_plan(&q).expect("plan");
         // The window's own rows are then read by id (the outer query): those are its limit.
-        let reads: Vec<&String> = (plan.iter())
+        let reads: Vec<&String> = plan
+            .iter()
             .filter(|line| line.starts_with("SCAN a ") || line.starts_with("SEARCH a "))
             .filter(|line| !line.contains("INTEGER PRIMARY KEY"))
             .collect();

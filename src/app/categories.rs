@@ -86,7 +86,10 @@ impl CategoriesState {
         categories: Vec<(String, Counts)>,
     ) {
         self.sources = sources;
-        self.positions = (self.sources.iter().enumerate())
+        self.positions = self
+            .sources
+            .iter()
+            .enumerate()
             .map(|(at, source)| (source.id, at))
             .collect();
         self.failing.clear();
@@ -158,7 +161,9 @@ impl CategoriesState {
         // Each category's sources, in one pass. Categories come in the store's order (by name);
         // one only a source names (its count not loaded yet) follows, counted from its sources.
         let mut members: HashMap<&str, Vec<&SourceRow>> = HashMap::new();
-        let mut names: Vec<(&str, Option<i64>)> = (self.categories.iter())
+        let mut names: Vec<(&str, Option<i64>)> = self
+            .categories
+            .iter()
             .map(|(name, counts)| (name.as_str(), Some(counts.unread)))
             .collect();
         for (name, _) in &names {

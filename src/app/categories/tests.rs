@@ -28,7 +28,8 @@ fn loaded(sources: Vec<SourceRow>, listed: usize, expanded: &[usize]) -> Categor
     let categories = NAMES[..listed]
         .iter()
         .map(|name| {
-            let unread = (sources.iter())
+            let unread = sources
+                .iter()
                 .filter(|s| s.categories.iter().any(|c| c == name))
                 .map(|s| s.unread)
                 .sum();
@@ -48,7 +49,9 @@ fn loaded(sources: Vec<SourceRow>, listed: usize, expanded: &[usize]) -> Categor
 }
 
 fn labels(state: &CategoriesState) -> Vec<(String, i64, bool)> {
-    (state.rows.iter())
+    state
+        .rows
+        .iter()
         .map(|row| (row.label.clone(), row.count, row.failed))
         .collect()
 }
@@ -87,7 +90,9 @@ proptest! {
         expanded in prop::collection::vec(0..NAMES.len(), 0..3),
         outcomes in prop::collection::vec((0..12i64, prop::option::of("[a-c]")), 0..30),
     ) {
-        let sources: Vec<SourceRow> = (memberships.iter().enumerate())
+        let sources: Vec<SourceRow> = memberships
+            .iter()
+            .enumerate()
             .map(|(at, (categories, error))| {
                 let categories: Vec<usize> = categories.iter().copied().collect();
                 source(at as i64 + 1, &categories, *error)
