@@ -35,8 +35,9 @@ pub struct CategoryRow {
 
 #[derive(Debug, Clone, Default)]
 pub struct CategoriesState {
-    /// Set through [`CategoriesState::set_data`], which also indexes them.
-    pub sources: Vec<SourceRow>,
+    /// Private: set through [`CategoriesState::set_data`], which also derives `positions` and
+    /// `failing` from them; read through [`CategoriesState::source`].
+    sources: Vec<SourceRow>,
     /// Where each source is in `sources`.
     positions: HashMap<SourceId, usize>,
     /// How many sources of each category have a failed refresh (categories with none are absent).

@@ -193,10 +193,11 @@ impl Store {
         // default 4 MB: a refresh rewrites the same index pages in many commits, and a checkpoint
         // copies (and syncs) a page once however often it was rewritten. The log file is cut
         // back to 64 MB when it starts over. The page cache holds 128 pages (8 MB at 64 KiB, 2 MB
-        // in a database made with 16 KiB pages): a window of a views or score list passes rows
-        // in date order and reads each one, hopping between sources; with fewer pages than that
-        // spread every row is read from the file again (a views list of 100,000 articles read at
-        // its end: 212 ms with 32 pages of 64 KiB, 21 ms with 128; tests/store/windows.rs).
+        // in a database made with 16 KiB pages). It was sized when a window of a views or score
+        // list read every row it passed from the table, hopping between sources (schema 4: a
+        // views list of 100,000 articles read at its end took 212 ms with 32 pages of 64 KiB, 21
+        // ms with 128). Since schema 5 those windows read indexes alone; the size was not
+        // measured again.
         conn.execute_batch(
             "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;

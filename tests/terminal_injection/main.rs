@@ -25,6 +25,8 @@
 mod common;
 #[path = "../common/pty.rs"]
 mod pty;
+#[path = "../common/screen.rs"]
+mod screen;
 
 mod no_injection;
 mod output;
@@ -32,6 +34,8 @@ mod payloads;
 mod scenario;
 
 use std::time::Duration;
+
+use screen::{first_pane, reader_text};
 
 /// Long enough for a debug build to start and refresh on a busy machine.
 const SLOW: Duration = Duration::from_secs(60);
@@ -42,12 +46,6 @@ const ROWS: u16 = 40;
 
 fn status_line(screen: &str) -> String {
     screen.lines().last().unwrap_or_default().trim().to_string()
-}
-
-/// The text of the first pane on a line: between the first two `│`.
-fn first_pane(line: &str) -> Option<&str> {
-    let rest = line.split_once('│')?.1;
-    Some(rest.split_once('│').map_or(rest, |(cell, _)| cell))
 }
 
 /// The categories pane's rows, markers and counts kept.
@@ -80,16 +78,6 @@ fn category_count(screen: &str, name: &str) -> Option<u64> {
             .starts_with(name)
     })?;
     row.rsplit(' ').next()?.replace(',', "").parse().ok()
-}
-
-/// The reader pane's text (120 columns): what follows the second pane on each line.
-fn reader_text(screen: &str) -> String {
-    screen
-        .lines()
-        .filter_map(|line| line.split('│').nth(5))
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// `(position, length)` from the reader's top border: `┌ Reader ─── 3/52 ┐`.

@@ -7,6 +7,8 @@
 
 #[path = "../common/pty.rs"]
 mod pty;
+#[path = "../common/screen.rs"]
+mod screen;
 
 mod keymap;
 mod navigation;
@@ -18,6 +20,7 @@ mod search;
 use std::time::Duration;
 
 use pty::Terminal;
+use screen::{first_pane, reader_text};
 
 /// Long enough for a debug build to start, serve the demo and refresh it on a busy CI machine.
 const SLOW: Duration = Duration::from_secs(60);
@@ -99,12 +102,6 @@ fn status_line(screen: &str) -> String {
         .unwrap_or_default()
         .trim_end()
         .to_string()
-}
-
-/// The text of the first pane on a line: between the first two `│`.
-fn first_pane(line: &str) -> Option<&str> {
-    let rest = line.split_once('│')?.1;
-    Some(rest.split_once('│').map_or(rest, |(cell, _)| cell))
 }
 
 /// The count shown beside a row of the categories pane (`▸ Campus   33` → 33).
@@ -214,16 +211,6 @@ fn reader_position(screen: &str) -> Option<(usize, usize)> {
         .next()?;
     let (at, len) = number.split_once('/')?;
     Some((at.parse().ok()?, len.parse().ok()?))
-}
-
-/// The reader pane's text (120 columns): what follows the second pane on each line.
-fn reader_text(screen: &str) -> String {
-    screen
-        .lines()
-        .filter_map(|line| line.split('│').nth(5))
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// `/`, the query, Enter; waits for the results list.
