@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use hostile::HostileServer;
 use proc::Measured;
-use tidings::model::{ArticleQuery, ArticleView, SortOrder};
+use tidings::model::{ArticleQuery, ArticleRow, ArticleView, SortOrder};
 use tidings::store::Store;
 
 /// The fetch timeout every test config uses.
@@ -209,13 +209,14 @@ fn check_case(case: &Case, run: &Measured, store: &Store) -> String {
     line.clone()
 }
 
-fn titles_of(store: &Store, source: &str) -> Vec<String> {
+/// The first ten articles of the source named `source`, newest first.
+fn articles_of(store: &Store, source: &str) -> Vec<ArticleRow> {
     let row = store
         .sources()
         .expect("sources")
         .into_iter()
         .find(|row| row.name == source)
-        .expect("source");
+        .unwrap_or_else(|| panic!("no source {source:?}"));
     let query = ArticleQuery {
         view: ArticleView::Source(row.id),
         sort: SortOrder::Date,
@@ -223,9 +224,11 @@ fn titles_of(store: &Store, source: &str) -> Vec<String> {
         offset: 0,
         limit: 10,
     };
-    store
-        .list_articles(&query)
-        .expect("list")
+    store.list_articles(&query).expect("list")
+}
+
+fn titles_of(store: &Store, source: &str) -> Vec<String> {
+    articles_of(store, source)
         .into_iter()
         .map(|a| a.title)
         .collect()

@@ -3,14 +3,13 @@
 
 use std::time::Duration;
 
-use tidings::model::{ArticleQuery, ArticleView, SortOrder};
 use tidings::store::Store;
 
 use crate::proc::{Sandbox, run_measured};
 use crate::server::start_server;
 use crate::{
-    DEPTH, Expect, KEPT_ITEMS, MAX_PEAK_MIB, REPORT_SLACK, SERIAL, TIMEOUT, cases, check_case,
-    config_for, titles_of,
+    DEPTH, Expect, KEPT_ITEMS, MAX_PEAK_MIB, REPORT_SLACK, SERIAL, TIMEOUT, articles_of, cases,
+    check_case, config_for, titles_of,
 };
 
 /// The items kept of the 100,000 are the first ones in document order (a feed's newest).
@@ -31,22 +30,7 @@ fn check_first_items_kept(sandbox: &Sandbox) {
 
 /// Renders the 100,000-deep body on a thread with a 2 MiB stack, as the reader would.
 fn render_deep_body(store: &Store) {
-    let row = store
-        .sources()
-        .expect("sources")
-        .into_iter()
-        .find(|row| row.name == "deep-html")
-        .expect("deep source");
-    let query = ArticleQuery {
-        view: ArticleView::Source(row.id),
-        sort: SortOrder::Date,
-        unread_only: false,
-        offset: 0,
-        limit: 10,
-    };
-    let deep = store
-        .list_articles(&query)
-        .expect("list")
+    let deep = articles_of(store, "deep-html")
         .into_iter()
         .find(|a| a.title == "deep")
         .expect("deep article");
